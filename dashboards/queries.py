@@ -1,0 +1,44 @@
+"""Run a SQL file from sql/queries/ for a viewer: load, compile with filters and scope, run (cached)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from accounts.access import Viewer
+
+from .warehouse import client
+from .warehouse.compiler import Restriction, Scope, attributes, compile_query
+from .warehouse.result import CompiledQuery, Result
+
+SQL_DIR = Path(settings.BASE_DIR) / "sql" / "queries"
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of sql/queries/<name>; names are declared in code, never taken from a request."""
+    path = (SQL_DIR / name).resolve()
+    if SQL_DIR.resolve() not in path.parents:
+        raise ValueError(f"{name} is outside sql/queries")
+    return path.read_text()
+
+
+def scope_of(viewer: Viewer) -> Scope:
+    return Scope(attributes=attributes(viewer.scope), pii=viewer.pii, label=viewer.username)
+
+
+def compile_file(
+    name: str, *, viewer: Viewer, where: Restriction = Restriction(), named: Mapping[str, Any] | None = None
+) -> CompiledQuery:
+    return compile_query(sql_text(name), where=where, scope=scope_of(viewer), named=named)
+
+
+def run_file(
+    name: str, *, viewer: Viewer, where: Restriction = Restriction(), named: Mapping[str, Any] | None = None
+) -> Result:
+    query = compile_file(name, viewer=viewer, where=where, named=named)
+    return client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role)
