@@ -12,7 +12,7 @@ from django.conf import settings
 from accounts.access import Viewer
 
 from .warehouse import client
-from .warehouse.compiler import Restriction, Scope, attributes, compile_query
+from .warehouse.compiler import EVERYTHING, Restriction, Scope, attributes, compile_query
 from .warehouse.result import CompiledQuery, Result
 
 SQL_DIR = Path(settings.BASE_DIR) / "sql" / "queries"
@@ -32,13 +32,13 @@ def scope_of(viewer: Viewer) -> Scope:
 
 
 def compile_file(
-    name: str, *, viewer: Viewer, where: Restriction = Restriction(), named: Mapping[str, Any] | None = None
+    name: str, *, viewer: Viewer, where: Restriction = EVERYTHING, named: Mapping[str, Any] | None = None
 ) -> CompiledQuery:
     return compile_query(sql_text(name), where=where, scope=scope_of(viewer), named=named)
 
 
 def run_file(
-    name: str, *, viewer: Viewer, where: Restriction = Restriction(), named: Mapping[str, Any] | None = None
+    name: str, *, viewer: Viewer, where: Restriction = EVERYTHING, named: Mapping[str, Any] | None = None
 ) -> Result:
     query = compile_file(name, viewer=viewer, where=where, named=named)
     return client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role)

@@ -23,6 +23,8 @@ from .result import CompiledQuery
 
 SCHEMA = "ANALYTICS"
 DATE_FROM, DATE_TO = "date_from", "date_to"
+# Named placeholders that carry the request's dates: a query using them honours the date range itself.
+DATE_NAMES = frozenset({DATE_FROM, DATE_TO, "date_end", "prev_from"})
 
 
 class CompileError(ValueError):
@@ -38,9 +40,7 @@ Attributes = tuple[tuple[str, tuple[str, ...]], ...]
 
 def attributes(values: Mapping[str, Any]) -> Attributes:
     """Normalise {name: values} into the sorted, hashable form the compiler takes; drops empties."""
-    return tuple(
-        (name, tuple(sorted(str(v) for v in vals))) for name, vals in sorted(values.items()) if vals
-    )
+    return tuple((name, tuple(sorted(str(v) for v in vals))) for name, vals in sorted(values.items()) if vals)
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Scope:
 
 
 UNRESTRICTED = Scope()
+EVERYTHING = Restriction()
 
 
 class _Binder:
@@ -73,7 +74,9 @@ class _Binder:
         return exp.Placeholder(this=str(len(self.params)))
 
 
-def _in(column: str, values: tuple[str, ...], binder: _Binder, qualifier: str | None = None) -> exp.Expression:
+def _in(
+    column: str, values: tuple[str, ...], binder: _Binder, qualifier: str | None = None
+) -> exp.Expression:
     col = exp.column(column, table=qualifier) if qualifier else exp.column(column)
     return exp.In(this=col, expressions=[binder.bind(v) for v in values])
 
@@ -168,27 +171,47 @@ def _check_tables(tree: exp.Expression) -> list[exp.Table]:
     return found
 
 
+def _date_names(where: Restriction) -> dict[str, dt.date | None]:
+    """:date_from and :date_to (inclusive), :date_end (the day after), :prev_from (the previous
+    period of equal length starts there)."""
+    if where.date_from is None or where.date_to is None:
+        return {DATE_FROM: where.date_from, DATE_TO: where.date_to}
+    length = where.date_to - where.date_from + dt.timedelta(days=1)
+    return {
+        DATE_FROM: where.date_from,
+        DATE_TO: where.date_to,
+        "date_end": where.date_to + dt.timedelta(days=1),
+        "prev_from": where.date_from - length,
+    }
+
+
 def compile_query(
     sql: str,
     *,
-    where: Restriction = Restriction(),
+    where: Restriction = EVERYTHING,
     scope: Scope = UNRESTRICTED,
     named: Mapping[str, Any] | None = None,
 ) -> CompiledQuery:
     """Rewrite `sql` so that every contract table honours `where` and `scope`.
 
-    Named placeholders in the SQL (`:date_from`, `:date_to`, and any in `named`) are bound too.
+    Named placeholders in the SQL (`:date_from`, `:date_to`, and any in `named`) are bound too. A query
+    that names a date placeholder handles dates itself (for example to compare two periods), so the
+    date range is then not added to its tables; every other filter and the scope still are.
     """
     tree = _parse(sql).copy()
+    names = {**_date_names(where), **(named or {})}
+    if any(p.name in DATE_NAMES for p in tree.find_all(exp.Placeholder)):
+        where = Restriction(attributes=where.attributes)
     binder = _Binder()
     applied: set[str] = set()
-    names = {DATE_FROM: where.date_from, DATE_TO: where.date_to, **(named or {})}
 
     for placeholder in list(tree.find_all(exp.Placeholder)):
         key = placeholder.name
         if key not in names or names[key] is None:
             raise CompileError(f"placeholder :{key or '?'} has no value")
         placeholder.replace(binder.bind(names[key]))
+        if key in DATE_NAMES:
+            applied.add("date")
 
     referenced: set[str] = set()
     for table in _check_tables(tree):
@@ -196,8 +219,6 @@ def compile_query(
         referenced.add(name)
         conditions = _conditions(name, where, scope, binder, applied)
         projection = _projection(name, scope)
-        if not conditions and not isinstance(projection[0], exp.Star):
-            conditions = []
         if not conditions and isinstance(projection[0], exp.Star):
             continue
         inner = exp.select(*projection).from_(_table_ref(name))

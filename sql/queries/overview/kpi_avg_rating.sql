@@ -1,0 +1,3 @@
+-- Average product review rating in the period.
+SELECT AVG(REVIEW_RATING) AS VALUE
+FROM ANALYTICS.FACT_PRODUCT_REVIEWS

@@ -1,0 +1,13 @@
+-- How customers' average interaction sentiment in the period is distributed, in bins of 0.1.
+WITH per_customer AS (
+    SELECT CUSTOMER_ID, AVG(SENTIMENT_SCORE) AS AVG_SENTIMENT
+    FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS
+    WHERE SENTIMENT_SCORE IS NOT NULL
+    GROUP BY CUSTOMER_ID
+)
+SELECT
+    LEAST(FLOOR(AVG_SENTIMENT * 10) / 10, 0.9) AS SENTIMENT_FROM,
+    COUNT(*) AS CUSTOMERS
+FROM per_customer
+GROUP BY 1
+ORDER BY 1

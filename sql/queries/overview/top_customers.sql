@@ -1,0 +1,11 @@
+-- The five customers with the highest lifetime value.
+SELECT
+    c.CUSTOMER_ID,
+    c.FIRST_NAME || ' ' || c.LAST_NAME AS CUSTOMER_NAME,
+    c.REGION,
+    c.PLAN_TIER,
+    c.TOTAL_ORDERS,
+    c.LIFETIME_VALUE
+FROM ANALYTICS.CUSTOMER_BASE c
+ORDER BY c.LIFETIME_VALUE DESC, c.CUSTOMER_ID
+LIMIT 5
