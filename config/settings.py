@@ -196,4 +196,5 @@ LOGGING = {
 }
 
 # --- Presentation --------------------------------------------------------------------------------
-CURRENCY_SYMBOL = env.str("CURRENCY_SYMBOL", default="$")
+# Read plainly: django-environ would treat a leading "$" as a reference to another variable.
+CURRENCY_SYMBOL = os.environ.get("CURRENCY_SYMBOL", "$")

@@ -177,7 +177,9 @@ def parse_filters(
 
 def load_options(viewer: Viewer) -> dict[str, list[str]]:
     """Each filter's options, read from the warehouse through the viewer's scope (results cached)."""
-    return {f.param: [str(v) for v in run_file(f.options_sql, viewer=viewer).column("VALUE")] for f in FILTERS}
+    return {
+        f.param: [str(v) for v in run_file(f.options_sql, viewer=viewer).column("VALUE")] for f in FILTERS
+    }
 
 
 def load_data_range(viewer: Viewer) -> DataRange:

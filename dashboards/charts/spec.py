@@ -47,7 +47,6 @@ class Chart:
     better: str = "up"
     width: int = 1
     labels: Mapping[str, str] = field(default_factory=dict)
-    link_column: str = ""
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column.replace("_", " ").capitalize()

@@ -69,9 +69,7 @@ def table_columns() -> dict[str, tuple[str, ...]]:
         if not isinstance(schema, exp.Schema):
             continue
         name = schema.this.name.upper()
-        tables[name] = tuple(
-            col.name.upper() for col in schema.expressions if isinstance(col, exp.ColumnDef)
-        )
+        tables[name] = tuple(col.name.upper() for col in schema.expressions if isinstance(col, exp.ColumnDef))
     return tables
 
 

@@ -1,0 +1,11 @@
+"""Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
+
+from .overview import OVERVIEW
+from .spec import Workspace
+
+WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW,)}
+DEFAULT_WORKSPACE = OVERVIEW.slug
+
+
+def workspace(slug: str) -> Workspace | None:
+    return WORKSPACES.get(slug)

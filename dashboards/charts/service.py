@@ -1,0 +1,112 @@
+"""Load one chart for one viewer: compile, run (cached), build the figure and the summary.
+
+A failing warehouse degrades this one chart to an error state with a message; it never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from accounts.access import Viewer
+
+from ..filters import FILTER_LABELS, Filters
+from ..queries import compile_file
+from ..warehouse import client
+from ..warehouse.compiler import CompileError, ScopeError
+from ..warehouse.result import Result
+from .builders import Figure, build_figure, is_empty, summarize
+from .formatting import fmt_change, fmt_value, to_float
+from .spec import Chart
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    value: str
+    previous: str
+    change: str
+    direction: str  # "up", "down" or "flat"
+    tone: str  # "good", "bad" or "neutral"
+
+
+@dataclass(frozen=True)
+class ChartView:
+    chart: Chart
+    filters: Filters
+    result: Result | None = None
+    previous: Result | None = None
+    figure: Figure | None = None
+    summary: str = ""
+    ignored: tuple[str, ...] = ()
+    error: str = ""
+    kpi: Kpi | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.error and (self.result is None or is_empty(self.chart, self.result))
+
+
+def _run(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozenset[str]]:
+    query = compile_file(
+        chart.sql, viewer=viewer, where=filters.restriction(), named={"grain": filters.grain}
+    )
+    result = client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role)
+    return result, query.applied_filters
+
+
+def ignored_filters(filters: Filters, applied: frozenset[str]) -> tuple[str, ...]:
+    """Labels of the filters in force that this chart's tables cannot honour."""
+    active = ["date"] + [name for name, _ in filters.values]
+    return tuple(FILTER_LABELS[name] for name in active if name not in applied)
+
+
+def _kpi(chart: Chart, result: Result, previous: Result | None) -> Kpi:
+    value = result.records()[0][chart.y[0]]
+    prev = previous.records()[0][chart.y[0]] if previous and not previous.empty else None
+    cur_f, prev_f = to_float(value), to_float(prev)
+    if cur_f is None or prev_f is None or cur_f == prev_f:
+        direction = "flat"
+    else:
+        direction = "up" if cur_f > prev_f else "down"
+    tone = (
+        "neutral"
+        if direction == "flat" or not chart.better
+        else ("good" if direction == chart.better else "bad")
+    )
+    return Kpi(
+        fmt_value(value, chart.fmt),
+        fmt_value(prev, chart.fmt),
+        fmt_change(value, prev, chart.fmt),
+        direction,
+        tone,
+    )
+
+
+def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str | None = None) -> ChartView:
+    try:
+        result, applied = _run(chart, filters, viewer)
+        previous = _run(chart, filters.previous(), viewer)[0] if chart.compare else None
+    except ScopeError:
+        log.warning("chart %s cannot be limited to the scope of %s", chart.id, viewer.username)
+        return ChartView(
+            chart, filters, error="This chart cannot be limited to your data scope, so it is not shown."
+        )
+    except CompileError:
+        log.exception("chart %s does not compile", chart.id)
+        return ChartView(chart, filters, error="This chart is misconfigured; the team has been told.")
+    except client.WarehouseError as exc:
+        return ChartView(chart, filters, error=str(exc))
+    view = ChartView(
+        chart,
+        filters,
+        result=result,
+        previous=previous,
+        figure=build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {})),
+        summary=summarize(chart, result, previous=previous),
+        ignored=ignored_filters(filters, applied),
+    )
+    if chart.compare and not view.empty:
+        return replace(view, kpi=_kpi(chart, result, previous))
+    return view

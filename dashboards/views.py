@@ -1,0 +1,136 @@
+"""Workspace pages and chart fragments. Each view reads: access, fetch, render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from accounts.access import Viewer, viewer_for
+
+from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
+from .charts.service import load_chart
+from .charts.spec import Chart, Workspace
+from .filters import (
+    FILTERS,
+    GRAINS,
+    PRESETS,
+    DataRange,
+    Filters,
+    FilterError,
+    load_data_range,
+    load_options,
+    parse_filters,
+)
+from .warehouse.client import WarehouseError
+
+
+@dataclass(frozen=True)
+class Page:
+    workspace: Workspace
+    viewer: Viewer
+    filters: Filters
+    options: dict[str, list[str]]
+    data: DataRange
+
+
+def _workspace_or_404(slug: str) -> Workspace:
+    ws = workspace(slug)
+    if ws is None:
+        raise Http404("No such workspace")
+    return ws
+
+
+def _chart_or_404(ws: Workspace, chart_id: str) -> Chart:
+    chart = ws.chart(chart_id)
+    if chart is None:
+        raise Http404("No such chart")
+    return chart
+
+
+def load_page(request: HttpRequest, slug: str) -> Page:
+    """Access, then the filters of the request; raises FilterError, WarehouseError or Http404."""
+    ws = _workspace_or_404(slug)
+    viewer = viewer_for(request.user)
+    options, data = load_options(viewer), load_data_range(viewer)
+    filters = parse_filters(request.GET, options=options, data=data)
+    return Page(ws, viewer, filters, options, data)
+
+
+def bad_filter(request: HttpRequest, error: FilterError, *, fragment: bool = False) -> HttpResponse:
+    template = "dashboards/_bad_filter.html" if fragment else "dashboards/bad_filter.html"
+    return render(request, template, {"error": error, "workspaces": WORKSPACES.values()}, status=400)
+
+
+def warehouse_down(request: HttpRequest, ws: Workspace, error: WarehouseError) -> HttpResponse:
+    context = {"workspace": ws, "workspaces": WORKSPACES.values(), "warehouse_error": str(error)}
+    return render(request, "dashboards/workspace.html", context, status=503)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    target = reverse("workspace", args=[DEFAULT_WORKSPACE])
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{target}?{query}" if query else target)
+
+
+def _chips(filters: Filters) -> list[dict[str, str]]:
+    labels = {f.param: f.label for f in FILTERS}
+    return [
+        {"label": labels[name], "value": value, "remove": filters.querystring(drop=(name, value))}
+        for name, values in filters.values
+        for value in values
+    ]
+
+
+@require_GET
+def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error)
+    except WarehouseError as error:
+        return warehouse_down(request, _workspace_or_404(slug), error)
+    filters = page.filters
+    context = {
+        "workspace": page.workspace,
+        "workspaces": WORKSPACES.values(),
+        "filters": filters,
+        "query": filters.querystring(),
+        "presets": PRESETS,
+        "preset_label": PRESETS[filters.preset],
+        "grains": GRAINS,
+        "filter_defs": [
+            {
+                "param": f.param,
+                "label": f.label,
+                "options": page.options[f.param],
+                "selected": filters.selected(f.param),
+            }
+            for f in FILTERS
+        ],
+        "chips": _chips(filters),
+        "data": page.data,
+    }
+    return render(request, "dashboards/workspace.html", context)
+
+
+@require_GET
+def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error, fragment=True)
+    except WarehouseError as error:
+        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+    chart = _chart_or_404(page.workspace, chart_id)
+    view = load_chart(chart, page.filters, page.viewer)
+    query = page.filters.querystring()
+    context = {"view": view, "chart": chart, "workspace": page.workspace, "query": query}
+    template = (
+        "dashboards/_kpi.html" if view.kpi is not None or chart.kind == "kpi" else "dashboards/_chart.html"
+    )
+    return render(request, template, context, status=503 if view.error else 200)
