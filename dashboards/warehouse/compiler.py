@@ -129,7 +129,8 @@ def _conditions(
             conditions.append(_in(column, values, binder))
             applied.add(name)
     conditions += _customer_conditions(table, where.attributes, binder, strict=False, applied=applied)
-    conditions += _customer_conditions(table, scope.attributes, binder, strict=True, applied=set())
+    if table not in t.SCOPE_FREE:
+        conditions += _customer_conditions(table, scope.attributes, binder, strict=True, applied=set())
     return conditions
 
 

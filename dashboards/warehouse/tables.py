@@ -52,6 +52,9 @@ TIME_COLUMNS: dict[str, str] = {
     "DIM_PERSONA_STATS": "STAT_DATE",
 }
 
+# Tables that hold nothing about customers: a data scope has nothing to limit there.
+SCOPE_FREE: frozenset[str] = frozenset({"DIM_PRODUCT", "DIM_DATE"})
+
 PII_COLUMNS: dict[str, frozenset[str]] = {
     CUSTOMER_BASE: frozenset({"FIRST_NAME", "LAST_NAME", "EMAIL"}),
 }

@@ -1,0 +1,207 @@
+"""`manage.py bench`: where the time goes, per chart and per page. Prints figures; asserts nothing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import sqlglot
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from accounts.access import Viewer
+from dashboards.charts.builders import build_figure
+from dashboards.charts.registry import WORKSPACES
+from dashboards.filters import load_data_range, load_options, parse_filters
+from dashboards.queries import compile_file
+from dashboards.warehouse import client
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Command(BaseCommand):
+    help = "Benchmark every workspace: raw DuckDB time and portal time per chart, then the page in Chromium."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--customers", type=int, default=50_000)
+        parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
+        parser.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        path = Path(settings.WAREHOUSE_PATH)
+        if not path.exists():
+            self.stdout.write(f"Building the {opts['customers']:,}-customer warehouse at {path} ...")
+            call_command("build_warehouse", customers=opts["customers"], output=str(path))
+        client.reset()
+        size = (
+            duckdb.connect(str(path), read_only=True)
+            .execute("SELECT COUNT(*) FROM ANALYTICS.CUSTOMER_BASE")
+            .fetchone()
+        )
+        self.stdout.write(f"Warehouse {path}: {size[0] if size else 0:,} customers\n")
+        for ws in WORKSPACES.values():
+            self._charts(ws.slug, opts["repeat"])
+        if not opts["no_browser"]:
+            self._pages(opts["repeat"])
+
+    def _charts(self, slug: str, repeat: int) -> None:
+        from django.http import QueryDict
+
+        ws = WORKSPACES[slug]
+        viewer = Viewer(username="bench")
+        filters = parse_filters(QueryDict(""), options=load_options(viewer), data=load_data_range(viewer))
+        raw_con = duckdb.connect(str(settings.WAREHOUSE_PATH), read_only=True)
+        self.stdout.write(
+            f"Workspace {ws.title} ({filters.date_from} to {filters.date_to}), median of {repeat}:"
+        )
+        self.stdout.write(f"  {'chart':<28}{'raw DuckDB':>12}{'portal':>12}{'rows':>8}")
+        for chart in ws.charts:
+            periods = [filters, filters.previous()] if chart.compare else [filters]
+            raw, portal, rows = [], [], 0
+            for _ in range(repeat):
+                raw_t = portal_t = 0.0
+                for f in periods:
+                    query = compile_file(
+                        chart.sql, viewer=viewer, where=f.restriction(), named={"grain": f.grain}
+                    )
+                    sql = sqlglot.transpile(query.sql, read="snowflake", write="duckdb")[0]
+                    start = time.perf_counter()
+                    raw_con.execute(sql, list(query.params)).fetchall()
+                    raw_t += time.perf_counter() - start
+                    start = time.perf_counter()
+                    query = compile_file(
+                        chart.sql, viewer=viewer, where=f.restriction(), named={"grain": f.grain}
+                    )
+                    result = client.run_uncached(query, user_tag=viewer.query_tag)
+                    build_figure(chart, result)
+                    portal_t += time.perf_counter() - start
+                    rows = len(result.rows)
+                raw.append(raw_t)
+                portal.append(portal_t)
+            self.stdout.write(
+                f"  {chart.id:<28}{_ms(statistics.median(raw)):>12}{_ms(statistics.median(portal)):>12}{rows:>8}"
+            )
+        self.stdout.write("")
+
+    def _pages(self, repeat: int) -> None:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            self.stdout.write("Playwright is not installed (make install-dev); skipping the browser figures.")
+            return
+        if not Path(CHROMIUM).exists():
+            self.stdout.write(
+                f"{CHROMIUM} is missing (apt-get install chromium); skipping the browser figures."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        user, _ = User.objects.get_or_create(username="bench")
+        user.set_password(password)
+        user.save()
+        port = _free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=settings.BASE_DIR,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            self._wait_for(base)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                self.stdout.write("Pages in Chromium (shell to every chart drawn), median of runs:")
+                self.stdout.write(f"  {'workspace':<28}{'cold':>12}{'warm':>12}")
+                for ws in WORKSPACES.values():
+                    cold, warm = [], []
+                    for _ in range(repeat):
+                        cache.clear()
+                        context = browser.new_context()
+                        page = context.new_page()
+                        page.goto(f"{base}/accounts/login/")
+                        page.fill("#id_username", "bench")
+                        page.fill("#id_password", password)
+                        page.click("button[type=submit]")
+                        page.wait_for_load_state()
+                        cold.append(self._load(page, f"{base}/w/{ws.slug}/"))
+                        warm.append(self._load(page, f"{base}/w/{ws.slug}/"))
+                        context.close()
+                    self.stdout.write(
+                        f"  {ws.title:<28}{_ms(statistics.median(cold)):>12}{_ms(statistics.median(warm)):>12}"
+                    )
+                browser.close()
+            self.stdout.write("cold: empty query cache and a new browser profile; warm: the same page again.")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+    @staticmethod
+    def _wait_for(base: str) -> None:
+        import urllib.error
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return  # it answered (503 names what is down); the server is up
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the benchmark server did not start")
+
+    @staticmethod
+    def _load(page: Any, url: str) -> float:
+        start = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(
+            "() => { const c = document.querySelectorAll('[data-chart-src]');"
+            " return c.length > 0 && [...c].every(e => e.dataset.loaded === 'true')"
+            " && [...document.querySelectorAll('[data-plot]')].every(d => d.classList.contains('js-plotly-plot')); }",
+            timeout=60_000,
+        )
+        return time.perf_counter() - start
