@@ -1,6 +1,7 @@
 """The pages: sign-in required, the workspace shell, chart fragments, health, and failure states."""
 
 import json
+
 import duckdb
 import pytest
 from django.core.management import call_command
