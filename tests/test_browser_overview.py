@@ -1,0 +1,140 @@
+"""The Overview in Chromium: sign in, every chart drawn, a filter changed, a link shared, a CSV
+downloaded, an axe-core audit, the keyboard, and a phone-sized screen."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dashboards.charts.overview import OVERVIEW
+from tests.fixtures.browser import axe_audit, console_errors, format_violations
+from tests.fixtures.portal import TEST_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ALL_LOADED = (
+    "() => { const c = document.querySelectorAll('[data-chart-src]');"
+    " return c.length > 0 && [...c].every(e => e.dataset.loaded === 'true')"
+    " && [...document.querySelectorAll('[data-plot]')].every(d => d.classList.contains('js-plotly-plot')); }"
+)
+
+
+@pytest.fixture
+def portal(live_server, settings, warehouse, user):
+    # The live server serves static files from the finders, so use un-hashed names here;
+    # test_static.py checks the hashed, compressed files that production serves.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return live_server.url
+
+
+def sign_in(page: Page, base: str, next_path: str = "/") -> None:
+    page.goto(f"{base}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill("ana.analyst")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def wait_for_charts(page: Page) -> None:
+    page.wait_for_function(ALL_LOADED, timeout=30_000)
+
+
+def test_a_user_signs_in_and_sees_every_overview_chart_drawn(page, portal):
+    sign_in(page, portal)
+    expect(page).to_have_url(f"{portal}/w/overview/")
+    wait_for_charts(page)
+    assert page.locator(".kpi-value").count() == len(OVERVIEW.kpis)
+    drawn = page.locator(".js-plotly-plot").count()
+    assert drawn == sum(1 for c in OVERVIEW.panels if c.kind not in ("table",))
+    assert page.locator(".chart-error").count() == 0
+    assert page.locator("table.data tbody tr").first.is_visible()
+    assert console_errors(page) == []
+
+
+def test_changing_a_filter_reloads_the_charts_and_the_link_reopens_the_same_view(page, browser, portal):
+    sign_in(page, portal)
+    wait_for_charts(page)
+    before = page.locator(".kpi").first.inner_text()
+    page.locator("details.multi", has_text="Region").locator("summary").click()
+    page.locator("input[name=region]").first.check()
+    page.get_by_label("Date range").select_option("last_30")
+    page.get_by_role("button", name="Apply").click()
+    wait_for_charts(page)
+    assert "region=" in page.url and "preset=last_30" in page.url
+    chip = page.locator(".chip")
+    expect(chip).to_have_count(1)
+    after = page.locator(".kpi").first.inner_text()
+    assert after != before
+
+    # A colleague opens the same link in another browser and sees the same numbers.
+    other = browser.new_context().new_page()
+    sign_in(other, portal, next_path=page.url.removeprefix(portal))
+    wait_for_charts(other)
+    assert other.url == page.url
+    assert other.locator(".kpi").first.inner_text() == after
+    other.context.close()
+
+
+def test_a_custom_date_range_typed_into_the_date_fields_is_applied(page, portal):
+    sign_in(page, portal)
+    wait_for_charts(page)
+    page.get_by_label("From").fill("2026-02-01")
+    page.get_by_label("To").fill("2026-02-28")
+    page.get_by_label("From").dispatch_event("change")
+    page.get_by_role("button", name="Apply").click()
+    wait_for_charts(page)
+    assert "from=2026-02-01" in page.url and "to=2026-02-28" in page.url
+    expect(page.locator(".period")).to_contain_text("1 Feb 2026")
+
+
+def test_a_chart_downloads_as_csv_with_the_rows_it_plots(page, portal):
+    sign_in(page, portal)
+    wait_for_charts(page)
+    panel = page.locator("article", has_text="Churn risk breakdown")
+    with page.expect_download() as info:
+        panel.get_by_role("link", name="CSV of Churn risk breakdown").click()
+    rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
+    assert rows[0] == ["CHURN_RISK", "CUSTOMERS"]
+    shown = panel.locator("table.data tbody tr").count()
+    assert len(rows) - 1 == shown > 0
+
+
+def test_the_overview_passes_an_axe_audit_on_desktop_and_phone(page, phone_page, portal):
+    for p in (page, phone_page):
+        sign_in(p, portal)
+        wait_for_charts(p)
+        violations = axe_audit(p)
+        assert violations == [], format_violations(violations)
+
+
+def test_the_overview_reads_on_a_phone_without_sideways_scrolling(phone_page, portal):
+    sign_in(phone_page, portal)
+    wait_for_charts(phone_page)
+    width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375
+    phone_page.screenshot(path="var/screenshots/overview-phone.png", full_page=True)
+
+
+def test_the_filters_and_charts_work_with_the_keyboard_alone(page, portal):
+    sign_in(page, portal)
+    wait_for_charts(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.get_by_label("Date range").focus()
+    page.keyboard.press("End")  # the last preset in the list
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("() => document.activeElement.textContent.trim()"))
+        if reached[-1] == "Apply":
+            break
+    assert "Apply" in reached
+    page.keyboard.press("Enter")
+    wait_for_charts(page)
+    assert "preset=" in page.url
+    page.screenshot(path="var/screenshots/overview-desktop.png", full_page=True)
