@@ -134,7 +134,7 @@ def _conditions(
     return conditions
 
 
-def _projection(table: str, scope: Scope) -> list[exp.Expression]:
+def _projection(table: str, scope: Scope) -> list[Any]:
     masked = t.PII_COLUMNS.get(table, frozenset()) if not scope.pii else frozenset()
     if not masked:
         return [exp.Star()]
@@ -145,7 +145,7 @@ def _projection(table: str, scope: Scope) -> list[exp.Expression]:
 
 
 @lru_cache(maxsize=512)
-def _parse(sql: str) -> exp.Expression:
+def _parse(sql: str) -> exp.Query:
     statements = [s for s in sqlglot.parse(sql, read="snowflake") if s is not None]
     if len(statements) != 1:
         raise CompileError(f"expected one statement, found {len(statements)}")
@@ -155,7 +155,7 @@ def _parse(sql: str) -> exp.Expression:
     return statement
 
 
-def _check_tables(tree: exp.Expression) -> list[exp.Table]:
+def _check_tables(tree: exp.Query) -> list[exp.Table]:
     """The contract tables the query reads; refuses anything that could bypass the rewrite."""
     ctes = {cte.alias_or_name.upper() for cte in tree.find_all(exp.CTE)}
     known = t.table_columns()
