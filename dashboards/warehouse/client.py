@@ -327,6 +327,10 @@ def _compute(
     key: str, lock_key: str, token: str, query: CompiledQuery, *, user_tag: str, role: str | None
 ) -> Result:
     try:
+        # The previous holder may have stored the entry and let go of the lock between our miss and our add.
+        cached = _quietly("get", key)
+        if isinstance(cached, Result):
+            return cached
         try:
             result = run_uncached(query, user_tag=user_tag, snowflake_role=role)
         except WarehouseError as exc:
