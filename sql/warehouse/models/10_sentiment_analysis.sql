@@ -1,0 +1,31 @@
+-- SENTIMENT_ANALYSIS: one row per scored text, from interactions, reviews and tickets.
+-- SENTIMENT_LABEL: Positive above 0.2, Negative below -0.2, else Neutral.
+-- Texts without a score (scoring failed) are left out.
+SELECT
+    s.CUSTOMER_ID,
+    s.SOURCE_TYPE,
+    s.SOURCE_ID,
+    s.SENTIMENT_TS,
+    s.SENTIMENT_SCORE,
+    CASE
+        WHEN s.SENTIMENT_SCORE > 0.2 THEN 'Positive'
+        WHEN s.SENTIMENT_SCORE < -0.2 THEN 'Negative'
+        ELSE 'Neutral'
+    END AS SENTIMENT_LABEL
+FROM (
+    SELECT
+        CUSTOMER_ID,
+        'interaction' AS SOURCE_TYPE,
+        INTERACTION_ID AS SOURCE_ID,
+        INTERACTION_TS AS SENTIMENT_TS,
+        SENTIMENT_SCORE
+    FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS
+    UNION ALL
+    SELECT CUSTOMER_ID, 'review', REVIEW_ID, REVIEW_TS, SENTIMENT_SCORE
+    FROM ANALYTICS.FACT_PRODUCT_REVIEWS
+    UNION ALL
+    SELECT CUSTOMER_ID, 'ticket', TICKET_ID, CREATED_AT, SENTIMENT_SCORE
+    FROM ANALYTICS.FACT_SUPPORT_TICKETS
+) AS s
+WHERE s.SENTIMENT_SCORE IS NOT NULL
+ORDER BY s.SENTIMENT_TS, s.SOURCE_TYPE, s.SOURCE_ID
