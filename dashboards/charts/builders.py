@@ -6,8 +6,11 @@ result feeds the figure, the "show data" table and the CSV, so they cannot disag
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from django.conf import settings
 
 from ..warehouse.result import Result
 from .formatting import fmt_cell, fmt_change, fmt_value, json_value, to_float
@@ -34,8 +37,36 @@ def _layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
+def _value_axis(chart: Chart, title: str) -> dict[str, Any]:
+    axis: dict[str, Any] = {"title": {"text": title}, "zeroline": True, "automargin": True}
+    axis["hoverformat"] = _HOVER_FORMAT[chart.fmt]
+    if chart.fmt is Fmt.PCT:
+        axis["tickformat"] = ".0%"
+    elif chart.fmt is Fmt.MONEY:
+        axis.update(tickformat="~s", tickprefix=settings.CURRENCY_SYMBOL)
+    elif chart.fmt is Fmt.INT:
+        axis["tickformat"] = ",~r"
+    return axis
+
+
+def _category_axis(chart: Chart, raw: list[Any]) -> dict[str, Any]:
+    axis: dict[str, Any] = {"title": {"text": chart.label(chart.x)}, "automargin": True}
+    dates = [v for v in raw if isinstance(v, dt.date)]
+    if dates and len(dates) == len(raw):
+        monthly = all(d.day == 1 for d in dates)
+        axis.update(type="date", hoverformat="%b %Y" if monthly else "%d %b %Y")
+        if len(dates) <= 8:  # few points: label exactly them, not Plotly's in-between ticks
+            axis.update(
+                tickmode="array",
+                tickvals=[json_value(d) for d in dates],
+                ticktext=[d.strftime("%b %Y" if monthly else "%d %b") for d in dates],
+            )
+    return axis
+
+
 def _xy(chart: Chart, result: Result, palette: str) -> Figure:
-    xs = [json_value(v) for v in result.column(chart.x)]
+    raw_x = result.column(chart.x)
+    xs = [json_value(v) for v in raw_x]
     horizontal = chart.kind is Kind.HBAR
     traces = []
     for col in chart.y:
@@ -50,13 +81,8 @@ def _xy(chart: Chart, result: Result, palette: str) -> Figure:
             if chart.kind is Kind.AREA:
                 trace["fill"] = "tozeroy"
         traces.append(trace)
-    value_axis = {
-        "title": {"text": chart.label(chart.y[0]) if len(chart.y) == 1 else ""},
-        "tickformat": _HOVER_FORMAT[chart.fmt],
-        "zeroline": True,
-        "automargin": True,
-    }
-    category_axis = {"title": {"text": chart.label(chart.x)}, "automargin": True}
+    value_axis = _value_axis(chart, chart.label(chart.y[0]) if len(chart.y) == 1 else "")
+    category_axis = _category_axis(chart, raw_x)
     if horizontal:
         category_axis["autorange"] = "reversed"
     return {
@@ -77,10 +103,14 @@ def _donut(chart: Chart, result: Result, palette: str) -> Figure:
         "labels": [json_value(v) for v in result.column(chart.x)],
         "values": [json_value(v) for v in result.column(chart.y[0])],
         "sort": False,
-        "textinfo": "label+percent",
+        "textinfo": "percent",
+        "textposition": "inside",
         "hovertemplate": "%{label}: %{value:" + _HOVER_FORMAT[chart.fmt] + "} (%{percent})<extra></extra>",
     }
-    return {"data": [trace], "layout": _layout(chart, palette, showlegend=False)}
+    return {
+        "data": [trace],
+        "layout": _layout(chart, palette, showlegend=True, margin={"l": 8, "r": 8, "t": 8, "b": 8}),
+    }
 
 
 def _gauge(chart: Chart, result: Result, palette: str, previous: Result | None) -> Figure:

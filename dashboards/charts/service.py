@@ -17,7 +17,7 @@ from ..warehouse.compiler import CompileError, ScopeError
 from ..warehouse.result import Result
 from .builders import Figure, build_figure, is_empty, summarize
 from .formatting import fmt_change, fmt_value, to_float
-from .spec import Chart
+from .spec import Chart, Kind
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,6 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
         summary=summarize(chart, result, previous=previous),
         ignored=ignored_filters(filters, applied),
     )
-    if chart.compare and not view.empty:
+    if chart.kind is Kind.KPI and not view.empty:
         return replace(view, kpi=_kpi(chart, result, previous))
     return view
