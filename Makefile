@@ -48,7 +48,7 @@ run: warehouse migrate static
 test: install-dev static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-dev static
+bench: install-dev static migrate
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
 lint: install-dev

@@ -8,6 +8,25 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
+    """How a result is drawn. The column mapping each kind reads:
+
+    KPI        y[0] is the value (one row); compared with the previous period.
+    GAUGE      y[0] is the value; optional SCALE_MIN / SCALE_MAX columns give the axis range.
+    LINE/AREA  x is time or category, y the value columns; `series` splits long-format rows into one
+               trace per value; `stacked` stacks areas (or bars); `y2` columns go on a right-hand axis.
+    BAR/HBAR   as LINE; `series` gives grouped (or `stacked`) bars; HBAR is horizontal (funnels too).
+    DONUT      x is the label, y[0] the value.
+    HEATMAP    x the column category, `series` the row category, y[0] the cell value.
+    TREEMAP    x the label, y[0] the size, optional `parent` column.
+    SANKEY     x the source node, `target` the target node, y[0] the flow.
+    SCATTER    x and y[0] numeric; optional `size` (bubbles), `series` (colour groups), `hover`
+               columns, `link` (a CUSTOMER_ID column: clicking a point opens that customer).
+    SCATTER3D  x, y[0] and `z` numeric; `series` colours.
+    RADAR      x the axis (theta) categories, y[0] the radius; `series` gives one polygon each.
+    TABLE      every column as a table; `link` makes that column link to the Customer 360 page;
+               `page_size` pages it in the browser (sortable by clicking a header).
+    """
+
     KPI = "kpi"
     LINE = "line"
     AREA = "area"
@@ -16,6 +35,12 @@ class Kind(StrEnum):
     DONUT = "donut"
     GAUGE = "gauge"
     TABLE = "table"
+    HEATMAP = "heatmap"
+    TREEMAP = "treemap"
+    SANKEY = "sankey"
+    SCATTER = "scatter"
+    SCATTER3D = "scatter3d"
+    RADAR = "radar"
 
 
 class Fmt(StrEnum):
@@ -47,6 +72,18 @@ class Chart:
     better: str = "up"
     width: int = 1
     labels: Mapping[str, str] = field(default_factory=dict)
+    series: str = ""
+    stacked: bool = False
+    y2: tuple[str, ...] = ()
+    size: str = ""
+    z: str = ""
+    parent: str = ""
+    target: str = ""
+    hover: tuple[str, ...] = ()
+    link: str = ""
+    tab: str = ""
+    page_size: int = 0
+    height: int = 0
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column.replace("_", " ").capitalize()
@@ -58,6 +95,14 @@ class Workspace:
     title: str
     description: str
     charts: tuple[Chart, ...]
+
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        """Tab names in declaration order; empty when the workspace has no tabs."""
+        return tuple(dict.fromkeys(c.tab for c in self.charts if c.tab))
+
+    def on_tab(self, tab: str) -> tuple[Chart, ...]:
+        return tuple(c for c in self.charts if not c.tab or c.tab == tab)
 
     def chart(self, chart_id: str) -> Chart | None:
         return next((c for c in self.charts if c.id == chart_id), None)
