@@ -198,3 +198,5 @@ LOGGING = {
 # --- Presentation --------------------------------------------------------------------------------
 # Read plainly: django-environ would treat a leading "$" as a reference to another variable.
 CURRENCY_SYMBOL = os.environ.get("CURRENCY_SYMBOL", "$")
+# Where a ticket lives in the helpdesk; {id} is replaced by EXTERNAL_TICKET_ID.
+HELPDESK_TICKET_URL = env.str("HELPDESK_TICKET_URL", default="https://helpdesk.example.com/tickets/{id}")

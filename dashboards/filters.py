@@ -59,7 +59,7 @@ PRESETS: dict[str, str] = {
     "custom": "Custom range",
 }
 DEFAULT_PRESET = "last_90"
-GRAINS: dict[str, str] = {"day": "Day", "week": "Week", "month": "Month"}
+GRAINS: dict[str, str] = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}
 VIEW_PARAMS = ("from", "to", "preset", "grain", "tab")
 
 

@@ -23,8 +23,11 @@ class Kind(StrEnum):
                columns, `link` (a CUSTOMER_ID column: clicking a point opens that customer).
     SCATTER3D  x, y[0] and `z` numeric; `series` colours.
     RADAR      x the axis (theta) categories, y[0] the radius; `series` gives one polygon each.
-    TABLE      every column as a table; `link` makes that column link to the Customer 360 page;
+    TABLE      every column as a table; `link` makes that column link to the Customer 360 page,
+               `ticket_link` makes that column link to the helpdesk (settings.HELPDESK_TICKET_URL);
                `page_size` pages it in the browser (sortable by clicking a header).
+    NARRATIVE  sentences written from the numbers by dashboards.charts.narrative.narrate(chart,
+               result, previous); `compare` gives it the previous period too.
     """
 
     KPI = "kpi"
@@ -41,6 +44,7 @@ class Kind(StrEnum):
     SCATTER = "scatter"
     SCATTER3D = "scatter3d"
     RADAR = "radar"
+    NARRATIVE = "narrative"
 
 
 class Fmt(StrEnum):
@@ -81,6 +85,7 @@ class Chart:
     target: str = ""
     hover: tuple[str, ...] = ()
     link: str = ""
+    ticket_link: str = ""
     tab: str = ""
     page_size: int = 0
     height: int = 0

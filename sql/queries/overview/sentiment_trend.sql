@@ -1,9 +1,9 @@
--- Average interaction sentiment per day, week or month (:grain).
+-- Average interaction sentiment per day, week or month (:grain; an hourly grain draws days here).
 SELECT
     CASE :grain
-        WHEN 'day' THEN DATE_TRUNC('DAY', INTERACTION_TS)
         WHEN 'week' THEN DATE_TRUNC('WEEK', INTERACTION_TS)
-        ELSE DATE_TRUNC('MONTH', INTERACTION_TS)
+        WHEN 'month' THEN DATE_TRUNC('MONTH', INTERACTION_TS)
+        ELSE DATE_TRUNC('DAY', INTERACTION_TS)
     END::DATE AS PERIOD,
     AVG(SENTIMENT_SCORE) AS AVG_SENTIMENT
 FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS
