@@ -15,7 +15,7 @@ from ..queries import compile_file
 from ..warehouse import client
 from ..warehouse.compiler import CompileError, ScopeError
 from ..warehouse.result import Result
-from .builders import Figure, build_figure, is_empty, summarize
+from .builders import Figure, build_figure, is_empty, narrate, summarize
 from .formatting import fmt_change, fmt_value, to_float
 from .spec import Chart, Kind
 
@@ -42,6 +42,7 @@ class ChartView:
     ignored: tuple[str, ...] = ()
     error: str = ""
     kpi: Kpi | None = None
+    sentences: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -98,15 +99,15 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
         return ChartView(chart, filters, error="This chart is misconfigured; the team has been told.")
     except client.WarehouseError as exc:
         return ChartView(chart, filters, error=str(exc))
-    view = ChartView(
-        chart,
-        filters,
-        result=result,
-        previous=previous,
+    view = ChartView(chart, filters, result=result, previous=previous, ignored=ignored_filters(filters, applied))
+    if view.empty:
+        return replace(view, summary=summarize(chart, result))
+    if chart.kind is Kind.NARRATIVE:
+        sentences = tuple(narrate(chart, result, previous))
+        return replace(view, sentences=sentences, summary=" ".join(sentences))
+    view = replace(
+        view,
         figure=build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {})),
         summary=summarize(chart, result, previous=previous),
-        ignored=ignored_filters(filters, applied),
     )
-    if chart.kind is Kind.KPI and not view.empty:
-        return replace(view, kpi=_kpi(chart, result, previous))
-    return view
+    return replace(view, kpi=_kpi(chart, result, previous)) if chart.kind is Kind.KPI else view

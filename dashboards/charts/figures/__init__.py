@@ -1,0 +1,1 @@
+"""Plotly figure builders, one module per family of chart kinds; `dashboards.charts.builders` is the door."""

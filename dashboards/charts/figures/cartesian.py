@@ -1,0 +1,136 @@
+"""Charts on x/y axes: lines, areas, bars (grouped, stacked, dual axis), scatter and bubbles, 3D."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...warehouse.result import Result
+from ..spec import Chart, Fmt, Kind
+from .common import Figure, category_axis, groups, hover, layout, value_axis, values
+
+
+def _trace(chart: Chart, name: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
+    horizontal = chart.kind is Kind.HBAR
+    if chart.kind in (Kind.BAR, Kind.HBAR):
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "name": name,
+            "x": ys if horizontal else xs,
+            "y": xs if horizontal else ys,
+        }
+        if horizontal:
+            trace["orientation"] = "h"
+        return trace
+    trace = {
+        "type": "scatter",
+        "name": name,
+        "x": xs,
+        "y": ys,
+        "mode": "lines+markers" if len(xs) <= 60 else "lines",
+    }
+    if chart.kind is Kind.AREA:
+        if chart.stacked:
+            trace["stackgroup"] = "one"
+        else:
+            trace["fill"] = "tozeroy"
+    return trace
+
+
+def xy(chart: Chart, result: Result, palette: str) -> Figure:
+    traces: list[dict[str, Any]] = []
+    for name, rows in groups(chart, result):
+        xs = values(rows, chart.x)
+        for col in chart.y:
+            label = (
+                name
+                if chart.series and len(chart.y) == 1
+                else " ".join(filter(None, [name, chart.label(col)]))
+            )
+            traces.append(_trace(chart, label, xs, values(rows, col)))
+    xs_all = values(result.records(), chart.x)
+    for col in chart.y2:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": chart.label(col),
+                "x": xs_all,
+                "y": values(result.records(), col),
+                "yaxis": "y2",
+            }
+        )
+    horizontal = chart.kind is Kind.HBAR
+    y_title = chart.label(chart.y[0]) if len(chart.y) == 1 else ""
+    v_axis = value_axis(chart, y_title)
+    c_axis = category_axis(chart, result.column(chart.x))
+    if horizontal:
+        c_axis["autorange"] = "reversed"
+    extra: dict[str, Any] = {
+        "xaxis": v_axis if horizontal else c_axis,
+        "yaxis": c_axis if horizontal else v_axis,
+    }
+    if chart.kind in (Kind.BAR, Kind.HBAR):
+        extra["barmode"] = "stack" if chart.stacked else "group"
+    if chart.y2:
+        second = value_axis(chart, chart.label(chart.y2[0]) if len(chart.y2) == 1 else "", Fmt.FLOAT2)
+        second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
+        extra["yaxis2"] = second
+        extra["margin"] = {"l": 56, "r": 56, "t": 8, "b": 48}
+    return {"data": traces, "layout": layout(chart, palette, **extra)}
+
+
+def _sizes(rows: list[dict[str, Any]], column: str) -> list[float]:
+    raw = [float(r[column] or 0) for r in rows]
+    biggest = max(raw, default=0) or 1.0
+    return [6 + 34 * (v / biggest) ** 0.5 for v in raw]
+
+
+def scatter(chart: Chart, result: Result, palette: str) -> Figure:
+    traces = []
+    for name, rows in groups(chart, result):
+        trace: dict[str, Any] = {
+            "type": "scatter",
+            "mode": "markers",
+            "name": name or chart.label(chart.y[0]),
+            "x": values(rows, chart.x),
+            "y": values(rows, chart.y[0]),
+            "marker": {
+                "size": _sizes(rows, chart.size) if chart.size else 7,
+                "opacity": 0.75,
+                "line": {"width": 0.5, "color": "#ffffff"},
+            },
+            **hover(chart, rows),
+        }
+        traces.append(trace)
+    extra: dict[str, Any] = {
+        "xaxis": {**value_axis(chart, chart.label(chart.x), Fmt.FLOAT2), "zeroline": False},
+        "yaxis": {**value_axis(chart, chart.label(chart.y[0])), "zeroline": False},
+    }
+    if chart.link:
+        extra["meta"] = {"link": "customer"}
+    return {"data": traces, "layout": layout(chart, palette, **extra)}
+
+
+def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
+    traces = [
+        {
+            "type": "scatter3d",
+            "mode": "markers",
+            "name": name or chart.label(chart.z),
+            "x": values(rows, chart.x),
+            "y": values(rows, chart.y[0]),
+            "z": values(rows, chart.z),
+            "marker": {"size": 3, "opacity": 0.8},
+            **hover(chart, rows),
+        }
+        for name, rows in groups(chart, result)
+    ]
+    scene = {
+        "xaxis": {"title": {"text": chart.label(chart.x)}},
+        "yaxis": {"title": {"text": chart.label(chart.y[0])}},
+        "zaxis": {"title": {"text": chart.label(chart.z)}},
+    }
+    return {
+        "data": traces,
+        "layout": layout(chart, palette, scene=scene, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
+    }

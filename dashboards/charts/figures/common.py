@@ -1,0 +1,99 @@
+"""What every figure shares: the layout, value and category axes, and grouping rows into series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+
+from ...warehouse.result import Result
+from ..formatting import json_value
+from ..palette import DEFAULT_PALETTE, PALETTES
+from ..spec import Chart, Fmt
+
+Figure = dict[str, Any]
+
+HOVER_FORMAT = {Fmt.INT: ",.0f", Fmt.PCT: ".1%", Fmt.MONEY: ",.2f", Fmt.FLOAT1: ",.1f", Fmt.FLOAT2: ",.2f"}
+# Colour-blind-safe continuous scale for heatmaps.
+CONTINUOUS_SCALE = "Cividis"
+
+
+def colors(palette: str) -> tuple[str, ...]:
+    return PALETTES.get(palette, PALETTES[DEFAULT_PALETTE])
+
+
+def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "colorway": list(colors(palette)),
+        "margin": {"l": 56, "r": 16, "t": 8, "b": 48},
+        "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hovermode": "closest",
+        "showlegend": len(chart.y) + len(chart.y2) > 1 or bool(chart.series),
+        "legend": {"orientation": "h", "y": -0.25},
+    }
+    if chart.height:
+        base["height"] = chart.height
+    base.update(extra)
+    return base
+
+
+def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, Any]:
+    fmt = fmt or chart.fmt
+    axis: dict[str, Any] = {"title": {"text": title}, "zeroline": True, "automargin": True}
+    axis["hoverformat"] = HOVER_FORMAT[fmt]
+    if fmt is Fmt.PCT:
+        axis["tickformat"] = ".0%"
+    elif fmt is Fmt.MONEY:
+        axis.update(tickformat="~s", tickprefix=settings.CURRENCY_SYMBOL)
+    elif fmt is Fmt.INT:
+        axis["tickformat"] = ",~r"
+    return axis
+
+
+def category_axis(chart: Chart, raw: list[Any]) -> dict[str, Any]:
+    axis: dict[str, Any] = {"title": {"text": chart.label(chart.x)}, "automargin": True}
+    dates = [v for v in dict.fromkeys(raw) if isinstance(v, dt.date)]
+    if dates and all(isinstance(v, dt.date) for v in raw):
+        timed = any(isinstance(d, dt.datetime) and d.time() != dt.time() for d in dates)
+        monthly = not timed and all(d.day == 1 for d in dates)
+        fmt = "%d %b %H:%M" if timed else "%b %Y" if monthly else "%d %b %Y"
+        axis.update(type="date", hoverformat=fmt)
+        if len(dates) <= 8:  # few points: label exactly them, not Plotly's in-between ticks
+            axis.update(
+                tickmode="array",
+                tickvals=[json_value(d) for d in dates],
+                ticktext=[d.strftime(fmt if monthly else fmt.replace(" %Y", "")) for d in dates],
+            )
+    elif raw and not all(isinstance(v, (int, float)) for v in raw):
+        axis["type"] = "category"
+    return axis
+
+
+def groups(chart: Chart, result: Result) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows split by the `series` column, in order of first appearance (one group without it)."""
+    records = result.records()
+    if not chart.series:
+        return [("", records)]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in records:
+        out.setdefault(str(row[chart.series]), []).append(row)
+    return list(out.items())
+
+
+def values(rows: list[dict[str, Any]], column: str) -> list[Any]:
+    return [json_value(r[column]) for r in rows]
+
+
+def hover(chart: Chart, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """customdata and a hover line for the `hover` columns (the first is the `link` id if set)."""
+    columns = list(dict.fromkeys(([chart.link] if chart.link else []) + list(chart.hover)))
+    if not columns:
+        return {}
+    lines = "<br>".join(f"{chart.label(c)}: %{{customdata[{i}]}}" for i, c in enumerate(columns))
+    return {
+        "customdata": [[json_value(r[c]) for c in columns] for r in rows],
+        "hovertemplate": f"{lines}<br>%{{x}}, %{{y}}<extra></extra>",
+    }

@@ -1,0 +1,130 @@
+"""Charts of parts and flows: donut, treemap, sankey, heatmap, radar, and the gauge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...warehouse.result import Result
+from ..formatting import json_value, to_float
+from ..spec import Chart
+from .common import CONTINUOUS_SCALE, HOVER_FORMAT, Figure, colors, groups, layout, values
+
+_TIGHT = {"l": 8, "r": 8, "t": 8, "b": 8}
+
+
+def donut(chart: Chart, result: Result, palette: str) -> Figure:
+    trace = {
+        "type": "pie",
+        "hole": 0.55,
+        "labels": [json_value(v) for v in result.column(chart.x)],
+        "values": [json_value(v) for v in result.column(chart.y[0])],
+        "sort": False,
+        "textinfo": "percent",
+        "textposition": "inside",
+        "hovertemplate": "%{label}: %{value:" + HOVER_FORMAT[chart.fmt] + "} (%{percent})<extra></extra>",
+    }
+    return {"data": [trace], "layout": layout(chart, palette, showlegend=True, margin=_TIGHT)}
+
+
+def treemap(chart: Chart, result: Result, palette: str) -> Figure:
+    rows = result.records()
+    labels = [str(r[chart.x]) for r in rows]
+    sizes = [to_float(r[chart.y[0]]) or 0.0 for r in rows]
+    parents = [str(r[chart.parent]) if chart.parent and r[chart.parent] is not None else "" for r in rows]
+    ids = [f"{p}/{label}" if p else label for p, label in zip(parents, labels, strict=True)]
+    # Parents that are not rows themselves become nodes holding the sum of their children.
+    missing = [p for p in dict.fromkeys(parents) if p and p not in ids]
+    totals = [sum(size for size, q in zip(sizes, parents, strict=True) if q == p) for p in missing]
+    trace = {
+        "type": "treemap",
+        "ids": ids + missing,
+        "labels": labels + missing,
+        "parents": parents + [""] * len(missing),
+        "values": sizes + totals,
+        "branchvalues": "total",
+        "textinfo": "label+value+percent root",
+        "hovertemplate": "%{label}: %{value:" + HOVER_FORMAT[chart.fmt] + "}<extra></extra>",
+    }
+    return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
+
+
+def sankey(chart: Chart, result: Result, palette: str) -> Figure:
+    rows = result.records()
+    nodes = list(dict.fromkeys([str(r[chart.x]) for r in rows] + [str(r[chart.target]) for r in rows]))
+    index = {name: i for i, name in enumerate(nodes)}
+    palette_colors = colors(palette)
+    trace = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "node": {
+            "label": nodes,
+            "pad": 12,
+            "thickness": 14,
+            "color": [palette_colors[i % len(palette_colors)] for i in range(len(nodes))],
+        },
+        "link": {
+            "source": [index[str(r[chart.x])] for r in rows],
+            "target": [index[str(r[chart.target])] for r in rows],
+            "value": [json_value(r[chart.y[0]]) for r in rows],
+        },
+    }
+    return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
+
+
+def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
+    rows = result.records()
+    xs = list(dict.fromkeys(json_value(r[chart.x]) for r in rows))
+    ys = list(dict.fromkeys(json_value(r[chart.series]) for r in rows))
+    cells: dict[tuple[Any, Any], Any] = {
+        (json_value(r[chart.series]), json_value(r[chart.x])): json_value(r[chart.y[0]]) for r in rows
+    }
+    trace = {
+        "type": "heatmap",
+        "x": xs,
+        "y": ys,
+        "z": [[cells.get((y, x)) for x in xs] for y in ys],
+        "colorscale": CONTINUOUS_SCALE,
+        "hovertemplate": "%{y} · %{x}: %{z:" + HOVER_FORMAT[chart.fmt] + "}<extra></extra>",
+        "colorbar": {"title": {"text": chart.label(chart.y[0])}, "thickness": 12},
+    }
+    axes = {
+        "xaxis": {"title": {"text": chart.label(chart.x)}, "type": "category", "automargin": True},
+        "yaxis": {"title": {"text": chart.label(chart.series)}, "type": "category", "automargin": True},
+    }
+    return {"data": [trace], "layout": layout(chart, palette, showlegend=False, **axes)}
+
+
+def radar(chart: Chart, result: Result, palette: str) -> Figure:
+    traces = []
+    for name, rows in groups(chart, result):
+        theta = [str(r[chart.x]) for r in rows]
+        r = values(rows, chart.y[0])
+        traces.append(
+            {
+                "type": "scatterpolar",
+                "name": name or chart.label(chart.y[0]),
+                "theta": [*theta, theta[0]],
+                "r": [*r, r[0]],
+                "fill": "toself",
+                "opacity": 0.7,
+            }
+        )
+    return {"data": traces, "layout": layout(chart, palette, polar={"radialaxis": {"visible": True}})}
+
+
+def gauge(chart: Chart, result: Result, palette: str, previous: Result | None) -> Figure:
+    row = result.records()[0]
+    value = to_float(row[chart.y[0]])
+    low, high = to_float(row.get("SCALE_MIN")), to_float(row.get("SCALE_MAX"))
+    indicator: dict[str, Any] = {
+        "type": "indicator",
+        "mode": "gauge+number",
+        "value": value,
+        "number": {"valueformat": HOVER_FORMAT[chart.fmt]},
+        "gauge": {"axis": {"range": [low, high]}, "bar": {"color": colors(palette)[0]}},
+    }
+    prev = to_float(previous.records()[0][chart.y[0]]) if previous and not previous.empty else None
+    if prev is not None:
+        indicator["mode"] = "gauge+number+delta"
+        indicator["delta"] = {"reference": prev, "valueformat": ".2f"}
+    return {"data": [indicator], "layout": layout(chart, palette, margin={"l": 24, "r": 24, "t": 24, "b": 8})}
