@@ -1,12 +1,16 @@
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.conf import settings
 
 from dashboards.charts.formatting import fmt_cell
 from dashboards.charts.spec import Chart
 
 register = template.Library()
+
+LONG_TEXT = 120
 
 
 @register.filter
@@ -20,5 +24,20 @@ def is_number(value: Any) -> bool:
 
 
 @register.filter
+def is_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > LONG_TEXT
+
+
+@register.filter
 def column_label(chart: Chart, column: str) -> str:
     return chart.label(column)
+
+
+@register.filter
+def with_columns(row: Sequence[Any], columns: Sequence[str]) -> list[tuple[str, Any]]:
+    return list(zip(columns, row, strict=True))
+
+
+@register.filter
+def ticket_url(external_id: Any) -> str:
+    return str(settings.HELPDESK_TICKET_URL).format(id=external_id)

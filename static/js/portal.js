@@ -4,14 +4,98 @@
 
   var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
+  // Points that carry a customer id (layout.meta.link) open that customer's page when clicked.
+  function linkPoints(div, figure) {
+    var meta = figure.layout && figure.layout.meta;
+    if (!meta || meta.link !== "customer" || !div.on) return;
+    div.on("plotly_click", function (event) {
+      var point = event.points && event.points[0];
+      if (point && point.customdata) {
+        window.location.href = "/customers/" + encodeURIComponent(point.customdata[0]) + "/";
+      }
+    });
+  }
+
   function drawPlots(container) {
     container.querySelectorAll("[data-plot]").forEach(function (div) {
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
       var figure = JSON.parse(script.textContent);
-      var draw = function () { window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG); };
+      var draw = function () {
+        window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () { linkPoints(div, figure); });
+      };
       if (window.Plotly) draw(); else window.addEventListener("load", draw, { once: true });
     });
+  }
+
+  // Tables: click a header to sort (numbers by value), and page long tables in the browser.
+  function cellValue(row, index) {
+    var cell = row.children[index];
+    var raw = cell.getAttribute("data-value");
+    return raw !== null ? parseFloat(raw) : cell.textContent.trim().toLowerCase();
+  }
+
+  function paginate(table) {
+    var size = parseInt(table.getAttribute("data-page-size"), 10);
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var pager = table.parentNode.nextElementSibling;
+    if (!size || rows.length <= size) {
+      rows.forEach(function (r) { r.hidden = false; });
+      if (pager && pager.classList.contains("pager")) pager.remove();
+      return;
+    }
+    var page = parseInt(table.getAttribute("data-page") || "0", 10);
+    var pages = Math.ceil(rows.length / size);
+    page = Math.max(0, Math.min(page, pages - 1));
+    table.setAttribute("data-page", page);
+    rows.forEach(function (r, i) { r.hidden = Math.floor(i / size) !== page; });
+    if (!pager || !pager.classList.contains("pager")) {
+      pager = document.createElement("div");
+      pager.className = "pager";
+      pager.innerHTML = '<button type="button" class="button button-small button-quiet" data-page-step="-1">Previous</button>' +
+        '<span aria-live="polite"></span>' +
+        '<button type="button" class="button button-small button-quiet" data-page-step="1">Next</button>';
+      table.parentNode.after(pager);
+      pager.addEventListener("click", function (event) {
+        var step = event.target.getAttribute("data-page-step");
+        if (!step) return;
+        table.setAttribute("data-page", page + parseInt(step, 10));
+        paginate(table);
+      });
+    }
+    pager.querySelector("span").textContent = "Page " + (page + 1) + " of " + pages + " (" + rows.length + " rows)";
+    pager.querySelector('[data-page-step="-1"]').disabled = page === 0;
+    pager.querySelector('[data-page-step="1"]').disabled = page === pages - 1;
+  }
+
+  function sortable(table) {
+    var headers = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = cellValue(a, index), y = cellValue(b, index);
+          return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+        table.setAttribute("data-page", "0");
+        paginate(table);
+      });
+    });
+  }
+
+  function enhanceTables(container) {
+    container.querySelectorAll("table[data-sortable]").forEach(sortable);
+    container.querySelectorAll("table[data-page-size]").forEach(paginate);
   }
 
   function showError(container, message) {
@@ -42,6 +126,7 @@
           if (fragment.indexOf("text/html") === 0 && html.indexOf("<html") === -1) {
             container.innerHTML = html;
             drawPlots(container);
+            enhanceTables(container);
           } else {
             showError(container, "This chart could not be loaded (HTTP " + response.status + ").");
           }
