@@ -1,9 +1,10 @@
 """Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
 
 from .overview import OVERVIEW
+from .sentiment import SENTIMENT
 from .spec import Workspace
 
-WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW,)}
+WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT)}
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
 
