@@ -1,10 +1,11 @@
 """Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
 
 from .overview import OVERVIEW
+from .product import PRODUCT
 from .sentiment import SENTIMENT
 from .spec import Workspace
 
-WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT)}
+WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT, PRODUCT)}
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
 

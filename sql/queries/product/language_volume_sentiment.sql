@@ -1,0 +1,5 @@
+-- Reviews and their average sentiment per review language, most reviewed first.
+SELECT REVIEW_LANGUAGE, COUNT(*) AS REVIEWS, AVG(SENTIMENT_SCORE) AS AVG_SENTIMENT
+FROM ANALYTICS.FACT_PRODUCT_REVIEWS
+GROUP BY 1
+ORDER BY 2 DESC, 1

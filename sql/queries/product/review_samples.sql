@@ -1,0 +1,15 @@
+-- The 100 latest reviews (ties broken by review id): original text, English translation, rating
+-- and sentiment.
+SELECT
+    r.REVIEW_TS,
+    r.CUSTOMER_ID,
+    p.PRODUCT_NAME,
+    r.REVIEW_LANGUAGE,
+    r.REVIEW_RATING,
+    r.SENTIMENT_SCORE,
+    r.REVIEW_TEXT,
+    r.REVIEW_TEXT_ENGLISH
+FROM ANALYTICS.FACT_PRODUCT_REVIEWS r
+LEFT JOIN ANALYTICS.DIM_PRODUCT p ON p.PRODUCT_ID = r.PRODUCT_ID
+ORDER BY r.REVIEW_TS DESC, r.REVIEW_ID DESC
+LIMIT 100
