@@ -138,7 +138,12 @@ def default_grain(days: int) -> str:
 
 
 def parse_filters(
-    query: QueryDict, *, options: Mapping[str, list[str]], data: DataRange, extra: tuple[str, ...] = ()
+    query: QueryDict,
+    *,
+    options: Mapping[str, list[str]],
+    data: DataRange,
+    extra: tuple[str, ...] = (),
+    default_preset: str = DEFAULT_PRESET,
 ) -> Filters:
     """Parse and validate the query string; raise FilterError naming the first bad parameter."""
     allowed = set(VIEW_PARAMS) | {f.param for f in FILTERS} | set(extra)
@@ -146,7 +151,7 @@ def parse_filters(
         if param not in allowed:
             raise FilterError(param, "is not a filter of this page")
     date_from, date_to = _parse_date(query, "from"), _parse_date(query, "to")
-    preset = query.get("preset") or ("custom" if date_from or date_to else DEFAULT_PRESET)
+    preset = query.get("preset") or ("custom" if date_from or date_to else default_preset)
     if preset not in PRESETS:
         raise FilterError("preset", f"'{preset}' is not one of {', '.join(PRESETS)}")
     if preset == "custom":
@@ -173,6 +178,38 @@ def parse_filters(
     if grain not in GRAINS:
         raise FilterError("grain", f"'{grain}' is not one of {', '.join(GRAINS)}")
     return Filters(preset, date_from, date_to, attributes(values), grain, query.get("tab", ""))
+
+
+def salvage(
+    query: QueryDict, *, options: Mapping[str, list[str]], data: DataRange
+) -> tuple[QueryDict, list[str]]:
+    """Keep every part of a stored query that is still valid; name the parts dropped.
+
+    A saved preset can outlive the data it was saved against (a persona renamed, a region gone):
+    applying it keeps the rest and says what it left out, instead of refusing it whole.
+    """
+    kept = QueryDict(mutable=True)
+    dropped: list[str] = []
+
+    def attempt(pairs: list[tuple[str, str]], label: str) -> None:
+        nonlocal kept
+        trial = kept.copy()
+        for param, value in pairs:
+            trial.appendlist(param, value)
+        try:
+            parse_filters(trial, options=options, data=data)
+        except FilterError:
+            dropped.append(label)
+        else:
+            kept = trial
+
+    dates = [(p, query[p]) for p in ("from", "to") if query.get(p)]
+    if dates:  # a range is kept or dropped whole
+        attempt(dates, "Date range: " + " to ".join(v for _, v in dates))
+    for param, values in query.lists():
+        for value in values if param not in ("from", "to") else []:
+            attempt([(param, value)], f"{FILTER_LABELS.get(param, param.capitalize())}: {value}")
+    return kept, dropped
 
 
 def load_options(viewer: Viewer) -> dict[str, list[str]]:

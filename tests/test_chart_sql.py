@@ -19,7 +19,7 @@ from dashboards.warehouse.compiler import attributes
 
 VIEWER = Viewer(username="tester")
 CHARTS = [(ws.slug, chart) for ws in WORKSPACES.values() for chart in ws.charts]
-OPTION_FILES = [f.options_sql for f in FILTERS] + ["data_range.sql"]
+OPTION_FILES = [f.options_sql for f in FILTERS] + ["data_range.sql", "matches.sql"]
 FILTERS_FOR_TEST = Filters("custom", dt.date(2026, 3, 1), dt.date(2026, 5, 31), grain="week")
 
 

@@ -4,8 +4,9 @@ from .overview import OVERVIEW
 from .product import PRODUCT
 from .sentiment import SENTIMENT
 from .spec import Workspace
+from .support import SUPPORT
 
-WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT, PRODUCT)}
+WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT)}
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
 

@@ -1,0 +1,55 @@
+"""What users keep in the portal: saved filter presets and their preferences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .charts.palette import DEFAULT_PALETTE, PALETTES
+from .filters import DEFAULT_PRESET, PRESETS
+
+PRESET_CHOICES = [(key, label) for key, label in PRESETS.items() if key != "custom"]
+PALETTE_CHOICES = [(key, key.replace("-", " ").title()) for key in PALETTES]
+
+
+class SavedPreset(models.Model):
+    """A named set of filters. Without an owner it is shared: published by an administrator for everyone."""
+
+    name = models.CharField(max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="presets",
+        help_text="Leave empty to publish the preset to everyone.",
+    )
+    query = models.TextField(help_text="The filters as a URL query string, e.g. preset=ytd&region=EMEA.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="unique_preset_name_per_owner"),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(owner__isnull=True), name="unique_shared_preset_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.owner_id else f"{self.name} (shared)"
+
+    @property
+    def shared(self) -> bool:
+        return self.owner_id is None
+
+
+class Preference(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    default_workspace = models.CharField(max_length=40, blank=True)
+    default_preset = models.CharField(max_length=20, choices=PRESET_CHOICES, default=DEFAULT_PRESET)
+    palette = models.CharField(max_length=20, choices=PALETTE_CHOICES, default=DEFAULT_PALETTE)
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"
