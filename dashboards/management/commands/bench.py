@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        logging.getLogger("dashboards.warehouse").setLevel(logging.WARNING)  # figures, not statement logs
         path = Path(settings.WAREHOUSE_PATH)
         if not path.exists():
             self.stdout.write(f"Building the {opts['customers']:,}-customer warehouse at {path} ...")
