@@ -2,11 +2,14 @@
 
 from .overview import OVERVIEW
 from .product import PRODUCT
+from .segments import SEGMENTS
 from .sentiment import SENTIMENT
 from .spec import Workspace
 from .support import SUPPORT
 
-WORKSPACES: dict[str, Workspace] = {ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT)}
+WORKSPACES: dict[str, Workspace] = {
+    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, SEGMENTS)
+}
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
 

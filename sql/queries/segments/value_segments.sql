@@ -1,0 +1,7 @@
+-- Customers with an interaction in the period, by value segment, the segment with the highest mean
+-- lifetime value first.
+SELECT s.VALUE_SEGMENT, COUNT(*) AS CUSTOMERS
+FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS s
+WHERE s.CUSTOMER_ID IN (SELECT i.CUSTOMER_ID FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS i)
+GROUP BY s.VALUE_SEGMENT
+ORDER BY AVG(s.LIFETIME_VALUE) DESC, s.VALUE_SEGMENT
