@@ -1,5 +1,6 @@
 """Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
 
+from .insights import INSIGHTS
 from .overview import OVERVIEW
 from .product import PRODUCT
 from .segments import SEGMENTS
@@ -8,7 +9,7 @@ from .spec import Workspace
 from .support import SUPPORT
 
 WORKSPACES: dict[str, Workspace] = {
-    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, SEGMENTS)
+    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, SEGMENTS, INSIGHTS)
 }
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
