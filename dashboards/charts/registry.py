@@ -1,6 +1,7 @@
 """Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
 
 from .insights import INSIGHTS
+from .journey import JOURNEY
 from .overview import OVERVIEW
 from .product import PRODUCT
 from .segments import SEGMENTS
@@ -9,7 +10,7 @@ from .spec import Workspace
 from .support import SUPPORT
 
 WORKSPACES: dict[str, Workspace] = {
-    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, SEGMENTS, INSIGHTS)
+    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, JOURNEY, SEGMENTS, INSIGHTS)
 }
 DEFAULT_WORKSPACE = OVERVIEW.slug
 
