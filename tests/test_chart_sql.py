@@ -12,6 +12,7 @@ import sqlglot
 
 from accounts.access import Viewer
 from dashboards.charts.registry import WORKSPACES
+from dashboards.charts.service import named_params
 from dashboards.filters import FILTERS, Filters
 from dashboards.queries import SQL_DIR, compile_file
 from dashboards.warehouse import client
@@ -47,7 +48,7 @@ def test_every_sql_file_is_used_by_a_chart_or_an_option_list():
 @pytest.mark.parametrize(("slug", "chart"), CHARTS, ids=[f"{s}-{c.id}" for s, c in CHARTS])
 def test_each_chart_compiles_for_snowflake_and_duckdb(slug, chart):
     query = compile_file(
-        chart.sql, viewer=VIEWER, where=FILTERS_FOR_TEST.restriction(), named={"grain": "week"}
+        chart.sql, viewer=VIEWER, where=FILTERS_FOR_TEST.restriction(), named=named_params(FILTERS_FOR_TEST)
     )
     sqlglot.parse_one(query.sql, read="snowflake")
     duck = sqlglot.transpile(
@@ -66,7 +67,7 @@ def test_each_chart_gives_the_same_rows_on_duckdb_and_on_snowflake(
         "custom", where.date_from, where.date_to, attributes({"channel": ["web", "phone"]}), "month"
     )
     for f in (FILTERS_FOR_TEST, filtered):
-        query = compile_file(chart.sql, viewer=VIEWER, where=f.restriction(), named={"grain": f.grain})
+        query = compile_file(chart.sql, viewer=VIEWER, where=f.restriction(), named=named_params(f))
         settings.WAREHOUSE_BACKEND = "duckdb"
         client.reset()
         on_duckdb = client.run_uncached(query, user_tag="test")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+
 from accounts.access import Viewer
 
 from ..filters import FILTER_LABELS, Filters
@@ -49,10 +51,13 @@ class ChartView:
         return not self.error and (self.result is None or is_empty(self.chart, self.result))
 
 
+def named_params(filters: Filters) -> dict[str, object]:
+    """The named placeholders every chart may use beside the dates: the time grain and the targets."""
+    return {"grain": filters.grain, "target_hours": settings.SUPPORT_RESOLUTION_TARGET_HOURS}
+
+
 def _run(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozenset[str]]:
-    query = compile_file(
-        chart.sql, viewer=viewer, where=filters.restriction(), named={"grain": filters.grain}
-    )
+    query = compile_file(chart.sql, viewer=viewer, where=filters.restriction(), named=named_params(filters))
     result = client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role)
     return result, query.applied_filters
 
@@ -99,7 +104,9 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
         return ChartView(chart, filters, error="This chart is misconfigured; the team has been told.")
     except client.WarehouseError as exc:
         return ChartView(chart, filters, error=str(exc))
-    view = ChartView(chart, filters, result=result, previous=previous, ignored=ignored_filters(filters, applied))
+    view = ChartView(
+        chart, filters, result=result, previous=previous, ignored=ignored_filters(filters, applied)
+    )
     if view.empty:
         return replace(view, summary=summarize(chart, result))
     if chart.kind is Kind.NARRATIVE:

@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand
 from accounts.access import Viewer
 from dashboards.charts.builders import build_figure
 from dashboards.charts.registry import WORKSPACES
+from dashboards.charts.service import named_params
 from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
@@ -95,7 +96,7 @@ class Command(BaseCommand):
                 raw_t = portal_t = 0.0
                 for f in periods:
                     query = compile_file(
-                        chart.sql, viewer=viewer, where=f.restriction(), named={"grain": f.grain}
+                        chart.sql, viewer=viewer, where=f.restriction(), named=named_params(f)
                     )
                     sql = sqlglot.transpile(query.sql, read="snowflake", write="duckdb")[0]
                     start = time.perf_counter()
@@ -103,7 +104,7 @@ class Command(BaseCommand):
                     raw_t += time.perf_counter() - start
                     start = time.perf_counter()
                     query = compile_file(
-                        chart.sql, viewer=viewer, where=f.restriction(), named={"grain": f.grain}
+                        chart.sql, viewer=viewer, where=f.restriction(), named=named_params(f)
                     )
                     result = client.run_uncached(query, user_tag=viewer.query_tag)
                     build_figure(chart, result)
