@@ -1,0 +1,8 @@
+-- One customer's completed purchase amount by product category, largest first.
+SELECT p.CATEGORY, SUM(x.AMOUNT) AS SPEND
+FROM ANALYTICS.FACT_TRANSACTIONS x
+JOIN ANALYTICS.DIM_PRODUCT p ON p.PRODUCT_ID = x.PRODUCT_ID
+WHERE x.CUSTOMER_ID = :customer_id AND x.STATUS = 'completed'
+GROUP BY p.CATEGORY
+ORDER BY SPEND DESC, p.CATEGORY
+LIMIT 50

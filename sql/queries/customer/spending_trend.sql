@@ -1,0 +1,6 @@
+-- One customer's completed purchase amount per month.
+SELECT DATE_TRUNC('MONTH', TRANSACTION_TS)::DATE AS MONTH, SUM(AMOUNT) AS SPEND
+FROM ANALYTICS.FACT_TRANSACTIONS
+WHERE CUSTOMER_ID = :customer_id AND STATUS = 'completed'
+GROUP BY 1
+ORDER BY 1

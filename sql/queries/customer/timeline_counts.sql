@@ -1,0 +1,11 @@
+-- How many interactions, reviews, support tickets and purchase lines one customer has (all time).
+SELECT 'interaction' AS KIND, COUNT(*) AS EVENTS
+FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS
+WHERE CUSTOMER_ID = :customer_id
+UNION ALL
+SELECT 'review', COUNT(*) FROM ANALYTICS.FACT_PRODUCT_REVIEWS WHERE CUSTOMER_ID = :customer_id
+UNION ALL
+SELECT 'ticket', COUNT(*) FROM ANALYTICS.FACT_SUPPORT_TICKETS WHERE CUSTOMER_ID = :customer_id
+UNION ALL
+SELECT 'transaction', COUNT(*) FROM ANALYTICS.FACT_TRANSACTIONS WHERE CUSTOMER_ID = :customer_id
+ORDER BY KIND
