@@ -157,7 +157,9 @@ def customer_search(request: HttpRequest) -> HttpResponse:
         "q": term,
         "problem": problem,
         "searched": bool(term and not problem),
-        "results": [{**r, "NAME": full_name(r)} for r in results],
+        "results": [
+            {**r, "NAME": full_name(r), "VALUE": fmt_value(r["LIFETIME_VALUE"], Fmt.MONEY)} for r in results
+        ],
         "max_results": MAX_RESULTS,
         "pii": viewer.pii,
     }

@@ -266,7 +266,10 @@ def test_search_returns_at_most_twenty_customers_ids_first(signed_in, raw):
     assert len(expected) == 20
     response = signed_in.get("/customers/", {"q": "an"})
     assert search_ids(response) == expected
-    assert "Showing the first 20" in response.content.decode()
+    html = response.content.decode()
+    assert "Showing the first 20" in html
+    first = raw.base.set_index("CUSTOMER_ID").loc[expected[0]]
+    assert f'<td class="num">${float(first["LIFETIME_VALUE"]):,.2f}</td>' in html
 
 
 def test_like_wildcards_in_the_term_are_taken_literally(signed_in, raw):
