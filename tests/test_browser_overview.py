@@ -13,7 +13,7 @@ from dashboards.charts.overview import OVERVIEW
 from tests.fixtures.browser import axe_audit, console_errors, format_violations
 from tests.fixtures.portal import TEST_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ALL_LOADED = (
     "() => { const c = document.querySelectorAll('[data-chart-src]');"

@@ -112,6 +112,7 @@ OVERVIEW = Workspace(
             fmt=Fmt.MONEY,
             width=2,
             labels={"CUSTOMER_ID": "Customer", "TOTAL_ORDERS": "Orders"},
+            link="CUSTOMER_ID",
             description="The customers with the highest lifetime value among those the filters keep.",
         ),
     ),

@@ -40,6 +40,7 @@ SENTIMENT = Workspace(
             title="Sentiment by interaction type and channel",
             sql="sentiment/sentiment_by_type_channel.sql",
             kind=Kind.HEATMAP,
+            width=2,
             x="CHANNEL",
             y=("AVG_SENTIMENT",),
             series="INTERACTION_TYPE",

@@ -90,6 +90,7 @@ SUPPORT = Workspace(
             title="Recurring issues",
             sql="support/recurrence.sql",
             kind=Kind.SANKEY,
+            width=2,
             x="SOURCE",
             target="TARGET",
             y=("TICKETS",),

@@ -75,7 +75,7 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
         second = value_axis(chart, chart.label(chart.y2[0]) if len(chart.y2) == 1 else "", Fmt.FLOAT2)
         second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
         extra["yaxis2"] = second
-        extra["margin"] = {"l": 56, "r": 56, "t": 8, "b": 48}
+        extra["margin"] = {"l": 56, "r": 56, "t": 40, "b": 48}
     return {"data": traces, "layout": layout(chart, palette, **extra)}
 
 
@@ -130,7 +130,7 @@ def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
         "yaxis": {"title": {"text": chart.label(chart.y[0])}},
         "zaxis": {"title": {"text": chart.label(chart.z)}},
     }
-    return {
-        "data": traces,
-        "layout": layout(chart, palette, scene=scene, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
-    }
+    extra: dict[str, Any] = {"scene": scene, "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}
+    if chart.link:
+        extra["meta"] = {"link": "customer"}
+    return {"data": traces, "layout": layout(chart, palette, **extra)}

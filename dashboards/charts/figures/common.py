@@ -32,8 +32,11 @@ def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "hovermode": "closest",
         "showlegend": len(chart.y) + len(chart.y2) > 1 or bool(chart.series),
-        "legend": {"orientation": "h", "y": -0.25},
+        # Above the plot, so it never covers the x-axis title on a narrow card.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     }
+    if base["showlegend"]:
+        base["margin"] = {**base["margin"], "t": 40}
     if chart.height:
         base["height"] = chart.height
     base.update(extra)

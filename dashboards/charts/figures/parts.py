@@ -48,11 +48,17 @@ def treemap(chart: Chart, result: Result, palette: str) -> Figure:
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
 
 
+def _translucent(hex_color: str, alpha: float = 0.35) -> str:
+    red, green, blue = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
 def sankey(chart: Chart, result: Result, palette: str) -> Figure:
     rows = result.records()
     nodes = list(dict.fromkeys([str(r[chart.x]) for r in rows] + [str(r[chart.target]) for r in rows]))
     index = {name: i for i, name in enumerate(nodes)}
     palette_colors = colors(palette)
+    node_colors = [palette_colors[i % len(palette_colors)] for i in range(len(nodes))]
     trace = {
         "type": "sankey",
         "arrangement": "snap",
@@ -60,9 +66,11 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
             "label": nodes,
             "pad": 12,
             "thickness": 14,
-            "color": [palette_colors[i % len(palette_colors)] for i in range(len(nodes))],
+            "color": node_colors,
         },
         "link": {
+            # Explicit colours: on a transparent background Plotly would draw the links white.
+            "color": [_translucent(node_colors[index[str(r[chart.x])]]) for r in rows],
             "source": [index[str(r[chart.x])] for r in rows],
             "target": [index[str(r[chart.target])] for r in rows],
             "value": [json_value(r[chart.y[0]]) for r in rows],
@@ -85,11 +93,22 @@ def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
         "z": [[cells.get((y, x)) for x in xs] for y in ys],
         "colorscale": CONTINUOUS_SCALE,
         "hovertemplate": "%{y} · %{x}: %{z:" + HOVER_FORMAT[chart.fmt] + "}<extra></extra>",
-        "colorbar": {"title": {"text": chart.label(chart.y[0])}, "thickness": 12},
+        "colorbar": {"thickness": 10, "outlinewidth": 0},
     }
     axes = {
-        "xaxis": {"title": {"text": chart.label(chart.x)}, "type": "category", "automargin": True},
-        "yaxis": {"title": {"text": chart.label(chart.series)}, "type": "category", "automargin": True},
+        "xaxis": {
+            "title": {"text": chart.label(chart.x)},
+            "type": "category",
+            "automargin": True,
+            "dtick": 1,
+        },
+        # First row on top, as the rows are read (and as cohort tables are laid out).
+        "yaxis": {
+            "title": {"text": chart.label(chart.series)},
+            "type": "category",
+            "automargin": True,
+            "autorange": "reversed",
+        },
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, **axes)}
 
