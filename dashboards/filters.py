@@ -203,7 +203,7 @@ def salvage(
         else:
             kept = trial
 
-    dates = [(p, query[p]) for p in ("from", "to") if query.get(p)]
+    dates = [(p, str(query.get(p))) for p in ("from", "to") if query.get(p)]
     if dates:  # a range is kept or dropped whole
         attempt(dates, "Date range: " + " to ".join(v for _, v in dates))
     for param, values in query.lists():

@@ -22,7 +22,7 @@ from .models import Preference, SavedPreset
 
 def visible_presets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[SavedPreset]:
     """The user's own presets and the shared ones."""
-    return SavedPreset.objects.filter(Q(owner=user) | Q(owner__isnull=True)).order_by("owner_id", "name")
+    return SavedPreset.objects.filter(Q(owner_id=user.pk) | Q(owner__isnull=True)).order_by("owner_id", "name")
 
 
 def preference_of(user: AbstractBaseUser | AnonymousUser) -> Preference:
@@ -33,7 +33,7 @@ def preference_of(user: AbstractBaseUser | AnonymousUser) -> Preference:
 
 
 def _own_or_404(request: HttpRequest, preset_id: int) -> SavedPreset:
-    preset = SavedPreset.objects.filter(pk=preset_id, owner=request.user).first()
+    preset = SavedPreset.objects.filter(pk=preset_id, owner_id=request.user.pk).first()
     if preset is None:
         raise Http404("No such preset")
     return preset
@@ -68,7 +68,7 @@ def save_preset(request: HttpRequest) -> HttpResponse:
     try:
         with transaction.atomic():
             SavedPreset.objects.create(
-                owner=request.user, name=name, query=_stored_query(request.POST.get("query", ""))
+                owner_id=request.user.pk, name=name, query=_stored_query(request.POST.get("query", ""))
             )
     except IntegrityError:
         messages.error(request, f"You already have a preset named “{name}”; nothing was saved.")
@@ -155,7 +155,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 def _prefs_context(request: HttpRequest, form: PreferenceForm) -> dict[str, object]:
     return {
         "form": form,
-        "own_presets": SavedPreset.objects.filter(owner=request.user),
+        "own_presets": SavedPreset.objects.filter(owner_id=request.user.pk),
         "shared_presets": SavedPreset.objects.filter(owner__isnull=True),
         "workspaces": WORKSPACES.values(),
         "nav": "preferences",

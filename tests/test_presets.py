@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def most_common(warehouse, sql: str) -> str:
-    return duckdb.connect(str(warehouse), read_only=True).execute(sql).fetchone()[0]
+    row = duckdb.connect(str(warehouse), read_only=True).execute(sql).fetchone()
+    assert row is not None
+    return row[0]
 
 
 @pytest.fixture
