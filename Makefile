@@ -42,8 +42,8 @@ run: warehouse migrate static
 	@echo ""
 	@echo "Customer analytics portal: http://$(HOST):$(PORT)/   (stop with Ctrl-C)"
 	@echo ""
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads 4 \
-		--access-logfile - --log-level warning
+	@echo "Starting web, Celery worker and Celery beat (bin/run-all)."
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) bin/run-all
 
 test: install-dev static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

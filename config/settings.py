@@ -200,3 +200,36 @@ LOGGING = {
 CURRENCY_SYMBOL = os.environ.get("CURRENCY_SYMBOL", "$")
 # Where a ticket lives in the helpdesk; {id} is replaced by EXTERNAL_TICKET_ID.
 HELPDESK_TICKET_URL = env.str("HELPDESK_TICKET_URL", default="https://helpdesk.example.com/tickets/{id}")
+
+# --- Celery, exports, digests and alerts (exports/; see config/celery.py) ------------------------
+INSTALLED_APPS += ["django_celery_beat"]
+# Redis when REDIS_URL is set; otherwise kombu's filesystem transport in var/broker (one machine,
+# no server; a killed worker's message is lost there, while on Redis it goes to another worker).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / "broker" / "queue"),
+        "data_folder_out": str(VAR_DIR / "broker" / "queue"),
+        "control_folder": str(VAR_DIR / "broker" / "control"),
+        "store_processed": False,
+    }
+    for _folder in ("queue", "control"):
+        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    # A task not acknowledged within this many seconds (its worker died) is delivered again.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Charts for PDFs and e-mails: Plotly through kaleido, driving Debian's Chromium (never a download).
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
+EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
+# The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+ALERT_COOLDOWN_MINUTES = env.int("ALERT_COOLDOWN_MINUTES", default=60)

@@ -1,16 +1,34 @@
-"""Downloads. Every export goes through the same access, filters and compiler as the page."""
+"""Downloads, PDF export jobs, subscriptions and unsubscribe links.
+
+Every export goes through the same access, filters and compiler as the page; a job or subscription
+is found only among the signed-in user's own (others get a 404).
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
+import zoneinfo
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import audit
+from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import load_chart
 from dashboards.filters import FilterError
 from dashboards.views import bad_filter, load_page
 from dashboards.warehouse.client import WarehouseError
 
+from . import digests, jobs
 from .csv import chart_rows, write_csv
+from .models import ExportJob, Subscription
+from .report import describe_filters
 
 
 @require_GET
@@ -25,6 +43,7 @@ def chart_csv(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
     if chart is None:
         raise Http404("No such chart")
     if not page.viewer.can_export:
+        audit.record("denied", audit.asked(request), request=request, reason="role may not export")
         return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
     view = load_chart(chart, page.filters, page.viewer)
     if view.error or view.result is None:
@@ -33,5 +52,199 @@ def chart_csv(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
     filters = page.filters
     filename = f"{page.workspace.slug}-{chart.id}-{filters.date_from}-{filters.date_to}.csv"
     response = HttpResponse(write_csv(header, rows), content_type="text/csv; charset=utf-8")
+    audit.record("export", audit.asked(request), request=request, format="csv", rows=len(rows))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- PDF export -----------------------------------------------------------------------------------------
+
+
+@require_POST
+def export_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """Queue a PDF of the view in the query string (validated as the page validates it)."""
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error)
+    except WarehouseError as error:
+        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+    if not page.viewer.can_export:
+        return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
+    assert isinstance(request.user, User)
+    job = jobs.export_create(user=request.user, slug=slug, query=page.filters.querystring())
+    return redirect("export_job", job_id=job.id)
+
+
+def _own_job(request: HttpRequest, job_id: str) -> ExportJob:
+    return get_object_or_404(ExportJob.objects.defer("pdf"), id=job_id, user_id=request.user.pk)
+
+
+def _job_state(job: ExportJob) -> dict[str, object]:
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "message": job.message,
+        "expired": job.expired,
+        "download_url": reverse("export_download", args=[job.id])
+        if job.status == ExportJob.Status.DONE and not job.expired
+        else "",
+    }
+
+
+@require_GET
+def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = _own_job(request, job_id)
+    workspace = WORKSPACES.get(job.workspace)
+    from django.http import QueryDict
+
+    context = {
+        "job": job,
+        "state": _job_state(job),
+        "workspace": workspace,
+        "workspaces": WORKSPACES.values(),
+        "view_url": f"{reverse('workspace', args=[job.workspace])}?{job.query}",
+        "query_words": [(k, ", ".join(QueryDict(job.query).getlist(k))) for k in QueryDict(job.query)],
+    }
+    return render(request, "exports/job.html", context)
+
+
+@require_GET
+def export_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    return JsonResponse(_job_state(_own_job(request, job_id)))
+
+
+@require_GET
+def export_download(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = get_object_or_404(ExportJob, id=job_id, user_id=request.user.pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404("This export is not ready")
+    if job.expired or job.pdf is None:
+        return HttpResponse(
+            "This download link has expired; export the view again.", status=410, content_type="text/plain"
+        )
+    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Subscriptions --------------------------------------------------------------------------------------
+
+_FIELDS = ("frequency", "weekday", "day_of_month", "hour", "time_zone")
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        number = int(value or default)
+    except ValueError:
+        return default
+    return min(max(number, low), high)
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the form for the view in the query string. POST: create the subscription."""
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error)
+    except WarehouseError as error:
+        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+    assert isinstance(request.user, User)
+    if request.method == "POST":
+        data = request.POST
+        frequency = data.get("frequency", "weekly")
+        tz = data.get("time_zone") or "UTC"
+        if frequency not in Subscription.Frequency.values or tz not in zoneinfo.available_timezones():
+            return HttpResponse(
+                "Choose a frequency and a time zone from the lists.", status=400, content_type="text/plain"
+            )
+        digests.subscription_create(
+            user=request.user,
+            created_by=request.user,
+            workspace=slug,
+            query=page.filters.querystring(),
+            frequency=frequency,
+            weekday=_int(data.get("weekday"), 0, 0, 6),
+            day_of_month=_int(data.get("day_of_month"), 1, 1, 28),
+            hour=_int(data.get("hour"), 8, 0, 23),
+            time_zone=tz,
+            attach_pdf=data.get("attach_pdf") == "on",
+        )
+        messages.success(request, f"Subscribed to {page.workspace.title}.")
+        return redirect("subscriptions")
+    context = {
+        "workspace": page.workspace,
+        "workspaces": WORKSPACES.values(),
+        "query": page.filters.querystring(),
+        "filter_words": describe_filters(page.filters),
+        "frequencies": Subscription.Frequency.choices,
+        "weekdays": Subscription.Weekday.choices,
+        "hours": range(24),
+        "days": range(1, 29),
+        "time_zones": sorted(zoneinfo.available_timezones()),
+        "default_tz": timezone.get_current_timezone_name(),
+    }
+    return render(request, "exports/subscribe.html", context)
+
+
+@require_GET
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    own = Subscription.objects.filter(user=request.user).prefetch_related("runs")
+    groups = Subscription.objects.filter(group__user=request.user).exclude(opted_out=request.user)
+    rows = []
+    for sub in [*own, *groups]:
+        ws = WORKSPACES.get(sub.workspace)
+        rows.append(
+            {
+                "sub": sub,
+                "title": ws.title if ws else sub.workspace,
+                "view_url": f"{reverse('workspace', args=[sub.workspace])}?{sub.query}",
+                "runs": list(sub.runs.filter(recipient_id__in=[request.user.pk, None])[:5]),
+                "own": sub.user_id == request.user.pk,
+            }
+        )
+    return render(request, "exports/subscriptions.html", {"rows": rows, "workspaces": WORKSPACES.values()})
+
+
+@require_POST
+def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpResponse:
+    assert isinstance(request.user, User)
+    sub = Subscription.objects.filter(id=sub_id).filter(user_id=request.user.pk).first() or get_object_or_404(
+        Subscription, id=sub_id, group__user=request.user.pk
+    )
+    own = sub.user_id == request.user.pk
+    if action == "pause" and own:
+        digests.subscription_pause(sub)
+        messages.success(request, "Paused.")
+    elif action == "resume" and own:
+        digests.subscription_resume(sub)
+        messages.success(request, "Resumed.")
+    elif action == "unsubscribe":
+        digests.unsubscribe(sub, request.user)
+        messages.success(request, "Unsubscribed.")
+    elif action == "send-now":
+        digests.send_now(sub, request.user)
+        messages.success(request, "A digest is on its way to your inbox.")
+    else:
+        raise Http404("No such action")
+    return redirect("subscriptions")
+
+
+@login_not_required
+@csrf_exempt  # the signed token is the authority; mail clients post RFC 8058 one-click without a form
+@require_http_methods(["GET", "POST"])
+def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
+    target = digests.unsubscribe_target(token)
+    if target is None:
+        return render(request, "exports/unsubscribe.html", {"invalid": True}, status=404)
+    sub, user = target
+    ws = WORKSPACES.get(sub.workspace)
+    context = {"sub": sub, "title": ws.title if ws else sub.workspace, "token": token, "done": False}
+    if request.method == "POST":
+        digests.unsubscribe(sub, user)
+        context["done"] = True
+    return render(request, "exports/unsubscribe.html", context)

@@ -6,6 +6,6 @@ _FIXTURES = Path(__file__).parent / "fixtures"
 
 pytest_plugins = [
     f"tests.fixtures.{name}"
-    for name in ("warehouse", "snowflake", "browser", "portal")
+    for name in ("warehouse", "snowflake", "browser", "portal", "celery_worker")
     if (_FIXTURES / f"{name}.py").exists()
 ]

@@ -1,0 +1,79 @@
+"""PDF export jobs: create one for a view (queued on commit), run it in a worker, record the outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.access import viewer_for
+
+from .models import ExportJob
+from .pdf import render_workspace_pdf
+from .report import ReportError
+
+log = logging.getLogger(__name__)
+
+
+def export_create(*, user: User, slug: str, query: str) -> ExportJob:
+    from .tasks import export_pdf
+
+    job = ExportJob.objects.create(user=user, workspace=slug, query=query, message="Waiting for a worker")
+    transaction.on_commit(lambda: export_pdf.delay(str(job.id)))
+    return job
+
+
+def _progress(job_id: str):  # type: ignore[no-untyped-def]
+    def report(fraction: float, message: str) -> None:
+        ExportJob.objects.filter(id=job_id, status=ExportJob.Status.RUNNING).update(
+            progress=min(99, int(fraction * 100)), message=message[:500]
+        )
+
+    return report
+
+
+def export_run(job_id: str) -> None:
+    """Render the job's PDF for its requester's viewer. Idempotent: a finished job is left alone."""
+    job = ExportJob.objects.select_related("user").get(id=job_id)
+    if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+        return
+    now = timezone.now()
+    ExportJob.objects.filter(id=job.id).update(
+        status=ExportJob.Status.RUNNING,
+        started_at=now,
+        progress=1,
+        message="Started",
+        attempts=job.attempts + 1,
+    )
+    viewer = viewer_for(job.user)
+    try:
+        pdf = render_workspace_pdf(job.workspace, job.query, viewer, progress=_progress(str(job.id)))
+    except ReportError as exc:
+        export_failed(str(job.id), str(exc))
+        return
+    finished = timezone.now()
+    ExportJob.objects.filter(id=job.id).update(
+        status=ExportJob.Status.DONE,
+        pdf=pdf,
+        progress=100,
+        message="Ready",
+        filename=f"{job.workspace}-{timezone.localtime(finished):%Y%m%d-%H%M}.pdf",
+        finished_at=finished,
+        expires_at=finished + dt.timedelta(hours=settings.EXPORT_LINK_HOURS),
+    )
+
+
+def export_failed(job_id: str, message: str) -> None:
+    log.warning("PDF export %s failed: %s", job_id, message)
+    ExportJob.objects.filter(id=job_id).exclude(status=ExportJob.Status.DONE).update(
+        status=ExportJob.Status.FAILED, message=message[:500], finished_at=timezone.now()
+    )
+
+
+def exports_purge(now: dt.datetime | None = None) -> int:
+    """Drop the files of expired exports (the rows stay as history)."""
+    return ExportJob.objects.filter(expires_at__lte=now or timezone.now(), pdf__isnull=False).update(pdf=None)
