@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import customers, health, views
+from . import customers, health, presets, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("w/<slug:slug>/", views.workspace_page, name="workspace"),
     path("w/<slug:slug>/chart/<slug:chart_id>/", views.chart_fragment, name="chart"),
+    path("w/<slug:slug>/matches/", views.matches_fragment, name="matches"),
+    path("presets/save", presets.save_preset, name="preset_save"),
+    path("presets/<int:preset_id>/apply", presets.apply_preset, name="preset_apply"),
+    path("presets/<int:preset_id>/rename", presets.rename_preset, name="preset_rename"),
+    path("presets/<int:preset_id>/delete", presets.delete_preset, name="preset_delete"),
+    path("preferences/", presets.preferences, name="preferences"),
     path("customers/", customers.customer_search, name="customer_search"),
     path("customers/suggest", customers.customer_suggest, name="customer_suggest"),
     path("customers/<str:customer_id>/", customers.customer, name="customer"),
