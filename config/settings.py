@@ -233,3 +233,82 @@ EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 ALERT_COOLDOWN_MINUTES = env.int("ALERT_COOLDOWN_MINUTES", default=60)
+
+# --- Identity and access (accounts/; see README.md "Sign-in and roles") ---------------------------
+# After authentication: remember the request for the audit log, re-check single sign-on sessions with
+# the provider, then refuse users whose groups grant no role.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.LoginRequiredMiddleware") + 1,
+    "accounts.middleware.RoleRequiredMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.OIDCSessionRefreshMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.middleware.RequestContextMiddleware",
+)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.PortalOIDCBackend",  # inert unless OIDC is configured
+    "accounts.backends.RolePermissionBackend",  # the administrator role's admin permissions
+]
+# Single sign-on (Okta or any OpenID Connect provider): on when OIDC_ISSUER (or every endpoint) is set.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="")
+_OIDC_ENDPOINTS = {
+    name: env.str(f"OIDC_OP_{name.upper()}_ENDPOINT", default="")
+    for name in ("authorization", "token", "userinfo", "jwks")
+}
+if OIDC_ISSUER or all(_OIDC_ENDPOINTS.values()):
+    from accounts.oidc_config import oidc_settings
+
+    vars().update(
+        oidc_settings(
+            issuer=OIDC_ISSUER,
+            client_id=env.str("OIDC_RP_CLIENT_ID"),
+            client_secret=env_secret("OIDC_RP_CLIENT_SECRET"),
+            authorization_endpoint=_OIDC_ENDPOINTS["authorization"],
+            token_endpoint=_OIDC_ENDPOINTS["token"],
+            userinfo_endpoint=_OIDC_ENDPOINTS["userinfo"],
+            jwks_endpoint=_OIDC_ENDPOINTS["jwks"],
+            end_session_endpoint=os.environ.get("OIDC_OP_LOGOUT_ENDPOINT"),
+            scopes=env.str("OIDC_RP_SCOPES", default="openid email profile groups"),
+            renew_seconds=env.int("OIDC_RECHECK_SECONDS", default=300),
+        )
+    )
+else:
+    OIDC_ENABLED = False
+
+# Hardening on top of the security block above: a Content-Security-Policy without inline script
+# (django-csp), cookies out of reach of scripts, sessions that end after a working day.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+from accounts.oidc_config import content_security_policy  # noqa: E402
+
+CONTENT_SECURITY_POLICY = content_security_policy(
+    [globals().get("OIDC_OP_AUTHORIZATION_ENDPOINT", ""), globals().get("OIDC_OP_LOGOUT_ENDPOINT", "")]
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.access")
+
+# Local accounts (django-allauth): the embedded default and break-glass administrators. Sign-in is
+# rate limited, passwords are reset by e-mail, staff must set up TOTP; nobody signs up.
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.RoleRequiredMiddleware") + 1, "accounts.local.StaffMFAMiddleware")
+AUTHENTICATION_BACKENDS.insert(1, "allauth.account.auth_backends.AuthenticationBackend")
+ACCOUNT_ADAPTER = "accounts.local.PortalAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.local.SignInForm"}
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env.str("LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

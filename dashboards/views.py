@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts import audit
 from accounts.access import Viewer, viewer_for
 
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
@@ -55,18 +56,28 @@ def load_page(request: HttpRequest, slug: str) -> Page:
     """Access, then the filters of the request; raises FilterError, WarehouseError or Http404."""
     ws = _workspace_or_404(slug)
     viewer = viewer_for(request.user)
+    if not viewer.may_open(ws.slug):
+        # Not a 403: a workspace outside the role is as absent as one that does not exist.
+        audit.record("denied", audit.asked(request), request=request, reason="workspace not in role")
+        raise Http404("No such workspace")
     options, data = load_options(viewer), load_data_range(viewer)
     filters = parse_filters(request.GET, options=options, data=data)
     return Page(ws, viewer, filters, options, data)
 
 
+def visible_workspaces(request: HttpRequest) -> list[Workspace]:
+    """The sidebar: only the workspaces the viewer's roles open."""
+    viewer = viewer_for(request.user)
+    return [ws for ws in WORKSPACES.values() if viewer.may_open(ws.slug)]
+
+
 def bad_filter(request: HttpRequest, error: FilterError, *, fragment: bool = False) -> HttpResponse:
     template = "dashboards/_bad_filter.html" if fragment else "dashboards/bad_filter.html"
-    return render(request, template, {"error": error, "workspaces": WORKSPACES.values()}, status=400)
+    return render(request, template, {"error": error, "workspaces": visible_workspaces(request)}, status=400)
 
 
 def warehouse_down(request: HttpRequest, ws: Workspace, error: WarehouseError) -> HttpResponse:
-    context = {"workspace": ws, "workspaces": WORKSPACES.values(), "warehouse_error": str(error)}
+    context = {"workspace": ws, "workspaces": visible_workspaces(request), "warehouse_error": str(error)}
     return render(request, "dashboards/workspace.html", context, status=503)
 
 
@@ -97,7 +108,7 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     filters = page.filters
     context = {
         "workspace": page.workspace,
-        "workspaces": WORKSPACES.values(),
+        "workspaces": visible_workspaces(request),
         "filters": filters,
         "query": filters.querystring(),
         "presets": PRESETS,

@@ -6,6 +6,6 @@ _FIXTURES = Path(__file__).parent / "fixtures"
 
 pytest_plugins = [
     f"tests.fixtures.{name}"
-    for name in ("warehouse", "snowflake", "browser", "portal", "celery_worker")
+    for name in ("warehouse", "snowflake", "browser", "portal", "oidc", "celery_worker")
     if (_FIXTURES / f"{name}.py").exists()
 ]

@@ -1,0 +1,151 @@
+"""Roles -> viewer: unions, the no-access page, the admin flag, the demo users."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
+
+from accounts.access import NoAccess, union_scope, viewer_for
+from accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+F = frozenset
+
+
+def test_a_user_with_several_roles_gets_the_union_of_workspaces_and_any_permission(role_user):
+    user = role_user("Support lead", groups=("Product manager",))
+    viewer = viewer_for(user)
+    assert viewer.workspaces == F({"overview", "support", "sentiment", "journey", "product", "insights"})
+    assert viewer.roles == ("Product manager", "Support lead")
+    # Product manager sees every customer, so the union does too.
+    assert viewer.scope == {}
+    assert not viewer.pii and viewer.can_export and viewer.can_subscribe and not viewer.is_admin
+
+
+def test_scope_unions_are_exact_or_fall_back_to_what_every_role_may_see():
+    assert union_scope([{"region": F({"EMEA"})}, {}]) == {}
+    assert union_scope([{"region": F({"EMEA"})}, {"region": F({"NA"})}]) == {"region": F({"EMEA", "NA"})}
+    same_tier = [{"region": F({"EMEA"}), "plan_tier": F({"Premium"})},
+                 {"region": F({"NA"}), "plan_tier": F({"Premium"})}]
+    assert union_scope(same_tier) == {"region": F({"EMEA", "NA"}), "plan_tier": F({"Premium"})}
+    # EMEA-or-Premium is not one conjunction: never more than a role grants.
+    assert union_scope([{"region": F({"EMEA"})}, {"plan_tier": F({"Premium"})}]) == {
+        "region": F({"EMEA"}),
+        "plan_tier": F({"Premium"}),
+    }
+    crossed = [{"region": F({"EMEA"}), "plan_tier": F({"Standard"})},
+               {"region": F({"NA"}), "plan_tier": F({"Premium"})}]
+    assert union_scope(crossed) == {"region": F(), "plan_tier": F()}
+
+
+def test_pii_snowflake_role_and_admin_come_from_the_roles(role_user):
+    viewer = viewer_for(role_user("Customer success manager"))
+    assert viewer.pii and viewer.snowflake_role == "PORTAL_CS_MANAGER"
+    assert viewer.scope == {"region": F({"NA"}), "value_segment": F({"High Value", "Medium Value"})}
+    assert viewer_for(role_user("Administrator")).is_admin
+
+
+def test_a_user_whose_groups_map_to_no_role_has_no_viewer(role_user):
+    with pytest.raises(NoAccess):
+        viewer_for(role_user("", username="nobody", groups=("some-other-group",)))
+
+
+def test_role_validation_refuses_unknown_attributes_workspaces_and_empty_values():
+    role = Role(name="x", idp_groups=["g"], scope={"country": ["DE"]}, workspaces=["overview"])
+    with pytest.raises(ValidationError, match="country"):
+        role.full_clean()
+    role.scope, role.workspaces = {"region": []}, ["nowhere"]
+    with pytest.raises(ValidationError) as error:
+        role.full_clean()
+    assert set(error.value.message_dict) == {"scope", "workspaces"}
+
+
+URLS = [
+    "/",
+    "/w/overview/",
+    "/w/overview/chart/kpi_customers/",
+    "/w/overview/chart/kpi_customers.csv",
+    "/customers/",
+    "/admin/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_no_role_means_the_no_access_page_everywhere_naming_the_granting_groups(client, warehouse, role_user, url):
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(url)
+    except Resolver404:
+        pytest.skip(f"{url} does not exist yet")
+    client.force_login(role_user("", username="nobody", groups=("portal-interns",)))
+    response = client.get(url)
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "You have no access to this portal" in body
+    for group in ("portal-cx-analysts", "portal-admins", "Support lead"):
+        assert group in body
+    assert "portal-interns" in body  # their own groups, to tell the administrator
+
+
+def test_the_no_access_page_itself_and_sign_out_still_work(client, role_user):
+    client.force_login(role_user("", username="nobody"))
+    assert client.get("/accounts/no-access/").status_code == 403
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/w/overview/").status_code == 302  # signed out: to the sign-in page
+
+
+def test_only_administrators_reach_the_admin(client, role_user):
+    from tests.fixtures.oidc import staff_admin
+
+    admin = staff_admin(role_user("Administrator"))
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/accounts/role/").status_code == 200
+    # Staff and superuser flags alone do not open it: the role flag does.
+    from tests.fixtures.oidc import with_totp
+
+    other = role_user("Executive")
+    other.is_staff = other.is_superuser = True
+    other.save()
+    with_totp(other)
+    client.force_login(other)
+    assert client.get("/admin/").status_code == 302
+    # The role without the staff flag does not open it either.
+    client.force_login(role_user("Administrator", username="admin-not-staff"))
+    assert client.get("/admin/").status_code == 302
+
+
+def test_each_demo_user_gets_its_starting_role(settings, tmp_path):
+    from accounts.demo import ensure_demo_users
+
+    settings.VAR_DIR = tmp_path
+    for login in ensure_demo_users():
+        viewer = viewer_for(User.objects.get(username=login.username))
+        assert viewer.roles == (login.role,)
+
+
+def test_demo_users_command_prints_one_login_per_role(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    out = StringIO()
+    call_command("demo_users", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "username:" in line]
+    assert len(lines) == Role.objects.count() == 6
+    assert Group.objects.filter(name="Administrator").exists()
+
+
+def test_the_user_menu_links_the_admin_for_administrators_only(client, warehouse, role_user):
+    from tests.fixtures.oidc import staff_admin
+
+    client.force_login(staff_admin(role_user("Administrator")))
+    assert 'href="/admin/"' in client.get("/w/overview/").content.decode()
+    client.force_login(role_user("Administrator", username="not-staff"))
+    assert 'href="/admin/"' not in client.get("/w/overview/").content.decode()
+    client.force_login(role_user("Support lead"))
+    assert 'href="/admin/"' not in client.get("/w/overview/").content.decode()
