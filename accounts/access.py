@@ -49,7 +49,7 @@ class Viewer:
 def group_names(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
-    return frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    return frozenset(user.groups.values_list("name", flat=True))  # type: ignore[union-attr,attr-defined]
 
 
 def roles_for_groups(groups: Iterable[str]) -> list:  # list[Role]
@@ -66,7 +66,7 @@ def roles_for(user: AbstractBaseUser | AnonymousUser) -> list:  # list[Role]
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
         cached = roles_for_groups(group_names(user))
-        user._portal_roles = cached  # type: ignore[union-attr]
+        user._portal_roles = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

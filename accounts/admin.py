@@ -25,8 +25,17 @@ admin.site.site_title = "Customer analytics admin"
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
-    list_display = ("name", "groups", "snowflake_role", "scope_text", "pii", "workspace_list", "can_export",
-                    "can_subscribe", "is_admin")
+    list_display = (
+        "name",
+        "groups",
+        "snowflake_role",
+        "scope_text",
+        "pii",
+        "workspace_list",
+        "can_export",
+        "can_subscribe",
+        "is_admin",
+    )
     list_filter = ("pii", "can_export", "can_subscribe", "is_admin")
     search_fields = ("name", "description", "snowflake_role")
     fieldsets = (

@@ -41,9 +41,19 @@ def has_totp(user: Any) -> bool:
 
 
 # URL names a staff user without TOTP may still reach: setting it up, and signing out.
-MFA_SETUP_OPEN = frozenset({"mfa_activate_totp", "mfa_index", "mfa_reauthenticate", "logout", "account_logout",
-                            "mfa_view_recovery_codes", "mfa_generate_recovery_codes",
-                            "mfa_download_recovery_codes", "account_reauthenticate"})
+MFA_SETUP_OPEN = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_reauthenticate",
+        "logout",
+        "account_logout",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_reauthenticate",
+    }
+)
 
 
 class StaffMFAMiddleware:

@@ -17,9 +17,24 @@ from django.db import models
 
 # The customer attributes the query compiler can enforce as a data scope
 # (dashboards/warehouse/tables.py CUSTOMER_ATTRIBUTES; a test keeps the two in step).
-SCOPE_ATTRIBUTES: tuple[str, ...] = ("region", "plan_tier", "value_segment", "persona", "churn_risk", "upsell")
+SCOPE_ATTRIBUTES: tuple[str, ...] = (
+    "region",
+    "plan_tier",
+    "value_segment",
+    "persona",
+    "churn_risk",
+    "upsell",
+)
 # Workspace slugs a role may open (stored as slugs: a workspace may be registered later).
-WORKSPACE_SLUGS: tuple[str, ...] = ("overview", "sentiment", "support", "product", "journey", "segments", "insights")
+WORKSPACE_SLUGS: tuple[str, ...] = (
+    "overview",
+    "sentiment",
+    "support",
+    "product",
+    "journey",
+    "segments",
+    "insights",
+)
 
 
 def _string_list(value: Any, what: str) -> list[str]:

@@ -131,6 +131,6 @@ def provider_logout_url(request: HttpRequest, id_token: str | None) -> str | Non
     params = {
         "id_token_hint": id_token,
         "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
-        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "client_id": getattr(settings, "OIDC_RP_CLIENT_ID", ""),
     }
     return f"{endpoint}?{urlencode(params)}"

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+from allauth.account.views import LoginView as AllauthLoginView
 from django.conf import settings
 from django.contrib import auth
-from allauth.account.views import LoginView as AllauthLoginView
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render

@@ -288,7 +288,7 @@ from accounts.oidc_config import content_security_policy  # noqa: E402
 CONTENT_SECURITY_POLICY = content_security_policy(
     [globals().get("OIDC_OP_AUTHORIZATION_ENDPOINT", ""), globals().get("OIDC_OP_LOGOUT_ENDPOINT", "")]
 )
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.access")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.access")  # type: ignore[index]
 
 # Local accounts (django-allauth): the embedded default and break-glass administrators. Sign-in is
 # rate limited, passwords are reset by e-mail, staff must set up TOTP; nobody signs up.

@@ -17,7 +17,9 @@ def events(action: str) -> list[AuditEvent]:
 
 def test_sign_in_sign_out_and_a_failed_sign_in_are_recorded_with_ip(client, user):
     client.post("/accounts/login/", {"username": user.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
-    client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}, REMOTE_ADDR="10.1.2.3")
+    client.post(
+        "/accounts/login/", {"username": user.username, "password": TEST_PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
     client.post("/accounts/logout/", REMOTE_ADDR="10.1.2.3")
     failed, signed_in, signed_out = events("sign_in_failed"), events("sign_in"), events("sign_out")
     assert [e.username for e in failed] == [user.username]

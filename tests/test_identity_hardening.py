@@ -36,7 +36,11 @@ def test_production_settings_pass_check_deploy_without_a_warning(tmp_path):
     (tmp_path / "secret").write_text("s3cret\n")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -56,7 +60,11 @@ def test_the_client_secret_can_come_from_a_file(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.stdout.split() == ["from-a-file", "https://example.okta.com/oauth2/v1/keys"], result.stderr
 
@@ -76,7 +84,9 @@ def test_every_page_has_a_csp_without_inline_script_and_frame_protection(client,
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_overview_draws_under_the_csp_with_no_violation(page: Page, live_server, settings, warehouse, user):
+def test_the_overview_draws_under_the_csp_with_no_violation(
+    page: Page, live_server, settings, warehouse, user
+):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -48,7 +48,9 @@ def test_a_password_is_reset_by_email(client, user, warehouse):
     )
     assert done.status_code == 302
     client.logout()
-    response = client.post("/accounts/login/", {"login": user.username, "password": "a-new-long-passphrase-42"})
+    response = client.post(
+        "/accounts/login/", {"login": user.username, "password": "a-new-long-passphrase-42"}
+    )
     assert response.status_code == 302
 
 

@@ -27,16 +27,20 @@ def test_a_user_with_several_roles_gets_the_union_of_workspaces_and_any_permissi
 def test_scope_unions_are_exact_or_fall_back_to_what_every_role_may_see():
     assert union_scope([{"region": F({"EMEA"})}, {}]) == {}
     assert union_scope([{"region": F({"EMEA"})}, {"region": F({"NA"})}]) == {"region": F({"EMEA", "NA"})}
-    same_tier = [{"region": F({"EMEA"}), "plan_tier": F({"Premium"})},
-                 {"region": F({"NA"}), "plan_tier": F({"Premium"})}]
+    same_tier = [
+        {"region": F({"EMEA"}), "plan_tier": F({"Premium"})},
+        {"region": F({"NA"}), "plan_tier": F({"Premium"})},
+    ]
     assert union_scope(same_tier) == {"region": F({"EMEA", "NA"}), "plan_tier": F({"Premium"})}
     # EMEA-or-Premium is not one conjunction: never more than a role grants.
     assert union_scope([{"region": F({"EMEA"})}, {"plan_tier": F({"Premium"})}]) == {
         "region": F({"EMEA"}),
         "plan_tier": F({"Premium"}),
     }
-    crossed = [{"region": F({"EMEA"}), "plan_tier": F({"Standard"})},
-               {"region": F({"NA"}), "plan_tier": F({"Premium"})}]
+    crossed = [
+        {"region": F({"EMEA"}), "plan_tier": F({"Standard"})},
+        {"region": F({"NA"}), "plan_tier": F({"Premium"})},
+    ]
     assert union_scope(crossed) == {"region": F(), "plan_tier": F()}
 
 
@@ -73,7 +77,9 @@ URLS = [
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_no_role_means_the_no_access_page_everywhere_naming_the_granting_groups(client, warehouse, role_user, url):
+def test_no_role_means_the_no_access_page_everywhere_naming_the_granting_groups(
+    client, warehouse, role_user, url
+):
     from django.urls import Resolver404, resolve
 
     try:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,38 +14,115 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('idp_groups', models.JSONField(blank=True, default=list, help_text='Groups (the OIDC "groups" claim, or local Django group names) that grant this role, as a JSON list: ["portal-cx-analysts"].', verbose_name='identity-provider groups')),
-                ('snowflake_role', models.CharField(blank=True, help_text='The Snowflake role queries run as (empty: the default role).', max_length=255)),
-                ('scope', models.JSONField(blank=True, default=dict, help_text='Customer attribute -> the only values this role may see, as JSON: {"region": ["EMEA"]}. Empty: every customer. Attributes: region, plan_tier, value_segment, persona, churn_risk, upsell.', verbose_name='data scope')),
-                ('pii', models.BooleanField(default=False, help_text='Customer names and e-mail addresses.', verbose_name='sees PII')),
-                ('workspaces', models.JSONField(blank=True, default=list, help_text='Workspace slugs as a JSON list; any of: overview, sentiment, support, product, journey, segments, insights.')),
-                ('can_export', models.BooleanField(default=False)),
-                ('can_subscribe', models.BooleanField(default=False)),
-                ('is_admin', models.BooleanField(default=False, help_text='May use the Django admin (roles, presets, audit log).', verbose_name='administrator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "idp_groups",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Groups (the OIDC "groups" claim, or local Django group names) that grant this role, as a JSON list: ["portal-cx-analysts"].',
+                        verbose_name="identity-provider groups",
+                    ),
+                ),
+                (
+                    "snowflake_role",
+                    models.CharField(
+                        blank=True,
+                        help_text="The Snowflake role queries run as (empty: the default role).",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "scope",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='Customer attribute -> the only values this role may see, as JSON: {"region": ["EMEA"]}. Empty: every customer. Attributes: region, plan_tier, value_segment, persona, churn_risk, upsell.',
+                        verbose_name="data scope",
+                    ),
+                ),
+                (
+                    "pii",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Customer names and e-mail addresses.",
+                        verbose_name="sees PII",
+                    ),
+                ),
+                (
+                    "workspaces",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Workspace slugs as a JSON list; any of: overview, sentiment, support, product, journey, segments, insights.",
+                    ),
+                ),
+                ("can_export", models.BooleanField(default=False)),
+                ("can_subscribe", models.BooleanField(default=False)),
+                (
+                    "is_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May use the Django admin (roles, presets, audit log).",
+                        verbose_name="administrator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('name',),
+                "ordering": ("name",),
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, max_length=255)),
-                ('action', models.CharField(choices=[('sign_in', 'Signed in'), ('sign_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('export', 'Export'), ('subscription', 'Subscription change'), ('admin_change', 'Admin change'), ('denied', 'Access denied')], db_index=True, max_length=32)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP')),
-                ('what', models.TextField(blank=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(blank=True, max_length=255)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("sign_in", "Signed in"),
+                            ("sign_out", "Signed out"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("export", "Export"),
+                            ("subscription", "Subscription change"),
+                            ("admin_change", "Admin change"),
+                            ("denied", "Access denied"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP")),
+                ("what", models.TextField(blank=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-at', '-id'),
+                "ordering": ("-at", "-id"),
             },
         ),
     ]
