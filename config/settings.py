@@ -198,6 +198,8 @@ LOGGING = {
 # --- Presentation --------------------------------------------------------------------------------
 # Read plainly: django-environ would treat a leading "$" as a reference to another variable.
 CURRENCY_SYMBOL = os.environ.get("CURRENCY_SYMBOL", "$")
+# The support team's resolution target, used by the Support Operations KPIs.
+SUPPORT_RESOLUTION_TARGET_HOURS = env.int("SUPPORT_RESOLUTION_TARGET_HOURS", default=24)
 # Where a ticket lives in the helpdesk; {id} is replaced by EXTERNAL_TICKET_ID.
 HELPDESK_TICKET_URL = env.str("HELPDESK_TICKET_URL", default="https://helpdesk.example.com/tickets/{id}")
 

@@ -22,14 +22,20 @@ from .models import Preference, SavedPreset
 
 def visible_presets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[SavedPreset]:
     """The user's own presets and the shared ones."""
-    return SavedPreset.objects.filter(Q(owner_id=user.pk) | Q(owner__isnull=True)).order_by("owner_id", "name")
+    return SavedPreset.objects.filter(Q(owner_id=user.pk) | Q(owner__isnull=True)).order_by(
+        "owner_id", "name"
+    )
 
 
 def preference_of(user: AbstractBaseUser | AnonymousUser) -> Preference:
     """The user's preferences; defaults (unsaved) for a user who never set any."""
     if not user.is_authenticated:
         return Preference()
-    return Preference.objects.filter(user=user).first() or Preference(user=user)  # type: ignore[misc]
+    cached: Preference | None = getattr(user, "_portal_preference", None)  # one query per request
+    if cached is None:
+        cached = Preference.objects.filter(user_id=user.pk).first() or Preference(user_id=user.pk)
+        user._portal_preference = cached  # type: ignore[union-attr,attr-defined]
+    return cached
 
 
 def _own_or_404(request: HttpRequest, preset_id: int) -> SavedPreset:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from accounts.access import Viewer, viewer_for
 
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
 from .charts.service import load_chart
-from .charts.spec import Chart, Workspace
+from .charts.spec import Chart, Kind, Workspace
 from .filters import (
     FILTERS,
     GRAINS,
@@ -26,7 +26,10 @@ from .filters import (
     load_options,
     parse_filters,
 )
+from .presets import preference_of, visible_presets
+from .queries import run_file
 from .warehouse.client import WarehouseError
+from .warehouse.compiler import CompileError
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,10 @@ def load_page(request: HttpRequest, slug: str) -> Page:
         audit.record("denied", audit.asked(request), request=request, reason="workspace not in role")
         raise Http404("No such workspace")
     options, data = load_options(viewer), load_data_range(viewer)
-    filters = parse_filters(request.GET, options=options, data=data)
+    default = preference_of(request.user).default_preset
+    filters = parse_filters(request.GET, options=options, data=data, default_preset=default)
+    if filters.tab and filters.tab not in ws.tabs:
+        raise FilterError("tab", f"'{filters.tab}' is not a tab of {ws.title}")
     return Page(ws, viewer, filters, options, data)
 
 
@@ -83,7 +89,13 @@ def warehouse_down(request: HttpRequest, ws: Workspace, error: WarehouseError) -
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    target = reverse("workspace", args=[DEFAULT_WORKSPACE])
+    preferred = preference_of(request.user).default_workspace
+    slug = (
+        preferred
+        if preferred in WORKSPACES and viewer_for(request.user).may_open(preferred)
+        else DEFAULT_WORKSPACE
+    )
+    target = reverse("workspace", args=[slug])
     query = request.META.get("QUERY_STRING", "")
     return redirect(f"{target}?{query}" if query else target)
 
@@ -106,11 +118,20 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return warehouse_down(request, _workspace_or_404(slug), error)
     filters = page.filters
+    active_tab = filters.tab or next(iter(page.workspace.tabs), "")
+    charts = page.workspace.on_tab(active_tab)
     context = {
+        "kpis": [c for c in charts if c.kind is Kind.KPI],
+        "panels": [c for c in charts if c.kind is not Kind.KPI],
+        "tabs": [
+            {"name": tab, "query": replace(filters, tab=tab).querystring(), "active": tab == active_tab}
+            for tab in page.workspace.tabs
+        ],
         "workspace": page.workspace,
         "workspaces": visible_workspaces(request),
         "filters": filters,
         "query": filters.querystring(),
+        "nav_query": replace(filters, tab="").querystring(),
         "presets": PRESETS,
         "preset_label": PRESETS[filters.preset],
         "grains": GRAINS,
@@ -125,8 +146,26 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "chips": _chips(filters),
         "data": page.data,
+        "saved_presets": visible_presets(request.user),
+        "default_query": f"preset={preference_of(request.user).default_preset}",
     }
     return render(request, "dashboards/workspace.html", context)
+
+
+@require_GET
+def matches_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """How many customers and records the current filters keep (a line under the filter bar)."""
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error, fragment=True)
+    except WarehouseError as error:
+        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+    try:
+        counts = run_file("matches.sql", viewer=page.viewer, where=page.filters.restriction()).records()[0]
+    except (WarehouseError, CompileError) as error:
+        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+    return render(request, "dashboards/_matches.html", {"counts": counts})
 
 
 @require_GET
@@ -138,10 +177,8 @@ def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpRespon
     except WarehouseError as error:
         return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
     chart = _chart_or_404(page.workspace, chart_id)
-    view = load_chart(chart, page.filters, page.viewer)
+    view = load_chart(chart, page.filters, page.viewer, palette=preference_of(request.user).palette)
     query = page.filters.querystring()
     context = {"view": view, "chart": chart, "workspace": page.workspace, "query": query}
-    template = (
-        "dashboards/_kpi.html" if view.kpi is not None or chart.kind == "kpi" else "dashboards/_chart.html"
-    )
+    template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
     return render(request, template, context, status=503 if view.error else 200)
