@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,88 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('default_workspace', models.CharField(blank=True, max_length=40)),
-                ('default_preset', models.CharField(choices=[('last_7', 'Last 7 days'), ('last_30', 'Last 30 days'), ('last_90', 'Last 90 days'), ('qtd', 'Quarter to date'), ('ytd', 'Year to date'), ('all', 'All time')], default='last_90', max_length=20)),
-                ('palette', models.CharField(choices=[('okabe-ito', 'Okabe Ito'), ('tol-bright', 'Tol Bright')], default='okabe-ito', max_length=20)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preference', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("default_workspace", models.CharField(blank=True, max_length=40)),
+                (
+                    "default_preset",
+                    models.CharField(
+                        choices=[
+                            ("last_7", "Last 7 days"),
+                            ("last_30", "Last 30 days"),
+                            ("last_90", "Last 90 days"),
+                            ("qtd", "Quarter to date"),
+                            ("ytd", "Year to date"),
+                            ("all", "All time"),
+                        ],
+                        default="last_90",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "palette",
+                    models.CharField(
+                        choices=[("okabe-ito", "Okabe Ito"), ("tol-bright", "Tol Bright")],
+                        default="okabe-ito",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SavedPreset',
+            name="SavedPreset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('query', models.TextField(help_text='The filters as a URL query string, e.g. preset=ytd&region=EMEA.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, help_text='Leave empty to publish the preset to everyone.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='presets', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "query",
+                    models.TextField(
+                        help_text="The filters as a URL query string, e.g. preset=ytd&region=EMEA."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty to publish the preset to everyone.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="presets",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('owner', 'name'), name='unique_preset_name_per_owner'), models.UniqueConstraint(condition=models.Q(('owner__isnull', True)), fields=('name',), name='unique_shared_preset_name')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("owner", "name"), name="unique_preset_name_per_owner"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("owner__isnull", True)),
+                        fields=("name",),
+                        name="unique_shared_preset_name",
+                    ),
+                ],
             },
         ),
     ]
