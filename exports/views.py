@@ -22,7 +22,7 @@ from accounts import audit
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import load_chart
 from dashboards.filters import FilterError
-from dashboards.views import bad_filter, load_page
+from dashboards.views import bad_filter, load_page, visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
 from . import digests, jobs
@@ -70,9 +70,11 @@ def export_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
     if not page.viewer.can_export:
+        audit.record("denied", audit.asked(request), request=request, reason="role may not export")
         return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
     assert isinstance(request.user, User)
     job = jobs.export_create(user=request.user, slug=slug, query=page.filters.querystring())
+    audit.record("export", audit.asked(request), request=request, format="pdf", job=str(job.id))
     return redirect("export_job", job_id=job.id)
 
 
@@ -103,7 +105,7 @@ def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
         "job": job,
         "state": _job_state(job),
         "workspace": workspace,
-        "workspaces": WORKSPACES.values(),
+        "workspaces": visible_workspaces(request),
         "view_url": f"{reverse('workspace', args=[job.workspace])}?{job.query}",
         "query_words": [(k, ", ".join(QueryDict(job.query).getlist(k))) for k in QueryDict(job.query)],
     }
@@ -153,6 +155,9 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
     assert isinstance(request.user, User)
+    if not page.viewer.can_subscribe:
+        audit.record("denied", audit.asked(request), request=request, reason="role may not subscribe")
+        return HttpResponse("Your role may not subscribe to digests.", status=403, content_type="text/plain")
     if request.method == "POST":
         data = request.POST
         frequency = data.get("frequency", "weekly")
@@ -161,7 +166,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponse(
                 "Choose a frequency and a time zone from the lists.", status=400, content_type="text/plain"
             )
-        digests.subscription_create(
+        sub = digests.subscription_create(
             user=request.user,
             created_by=request.user,
             workspace=slug,
@@ -173,11 +178,14 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
             time_zone=tz,
             attach_pdf=data.get("attach_pdf") == "on",
         )
+        audit.record(
+            "subscription", audit.asked(request), request=request, change="created", subscription=sub.pk
+        )
         messages.success(request, f"Subscribed to {page.workspace.title}.")
         return redirect("subscriptions")
     context = {
         "workspace": page.workspace,
-        "workspaces": WORKSPACES.values(),
+        "workspaces": visible_workspaces(request),
         "query": page.filters.querystring(),
         "filter_words": describe_filters(page.filters),
         "frequencies": Subscription.Frequency.choices,
@@ -207,7 +215,9 @@ def subscriptions(request: HttpRequest) -> HttpResponse:
                 "own": sub.user_id == request.user.pk,
             }
         )
-    return render(request, "exports/subscriptions.html", {"rows": rows, "workspaces": WORKSPACES.values()})
+    return render(
+        request, "exports/subscriptions.html", {"rows": rows, "workspaces": visible_workspaces(request)}
+    )
 
 
 @require_POST
@@ -231,6 +241,7 @@ def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpR
         messages.success(request, "A digest is on its way to your inbox.")
     else:
         raise Http404("No such action")
+    audit.record("subscription", audit.asked(request), request=request, change=action, subscription=sub.pk)
     return redirect("subscriptions")
 
 
@@ -246,5 +257,13 @@ def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
     context = {"sub": sub, "title": ws.title if ws else sub.workspace, "token": token, "done": False}
     if request.method == "POST":
         digests.unsubscribe(sub, user)
+        audit.record(
+            "subscription",
+            "unsubscribe link",
+            request=request,
+            user=user,
+            change="unsubscribe",
+            subscription=sub.pk,
+        )
         context["done"] = True
     return render(request, "exports/unsubscribe.html", context)
