@@ -1,4 +1,7 @@
-"""`manage.py bench`: where the time goes, per chart and per page. Prints figures; asserts nothing."""
+"""`manage.py bench`: where the time goes, per chart, per page and per PDF. Prints figures; asserts nothing.
+
+It lives in exports because it measures the exports too (imports run exports -> dashboards -> accounts).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from dashboards.charts.service import named_params
 from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
+from exports.pdf import bench_lines
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -59,6 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=50_000)
         parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
         parser.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
+        parser.add_argument("--no-pdf", action="store_true", help="skip the PDF exports")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         logging.getLogger("dashboards.warehouse").setLevel(logging.WARNING)  # figures, not statement logs
@@ -77,6 +82,9 @@ class Command(BaseCommand):
             self._charts(ws.slug, opts["repeat"])
         if not opts["no_browser"]:
             self._pages(opts["repeat"])
+        if not opts["no_pdf"]:
+            for line in bench_lines(opts["repeat"]):
+                self.stdout.write(line)
 
     def _charts(self, slug: str, repeat: int) -> None:
         from django.http import QueryDict
