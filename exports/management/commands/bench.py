@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import sqlglot
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -140,6 +140,8 @@ class Command(BaseCommand):
         user, _ = User.objects.get_or_create(username="bench")
         user.set_password(password)
         user.save()
+        # The starting role that opens every workspace (roles map from groups of the same name).
+        user.groups.add(Group.objects.get_or_create(name="Administrator")[0])
         port = _free_port()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
         server = subprocess.Popen(
@@ -174,8 +176,8 @@ class Command(BaseCommand):
                         context = browser.new_context()
                         page = context.new_page()
                         page.goto(f"{base}/accounts/login/")
-                        page.fill("#id_username", "bench")
-                        page.fill("#id_password", password)
+                        page.get_by_label("Username").fill("bench")
+                        page.get_by_label("Password").fill(password)
                         page.click("button[type=submit]")
                         page.wait_for_load_state()
                         cold.append(self._load(page, f"{base}/w/{ws.slug}/"))
