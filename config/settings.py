@@ -219,7 +219,9 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A task not acknowledged within this many seconds (its worker died) is delivered again.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
@@ -284,7 +286,9 @@ else:
 
 # Hardening on top of the security block above: a Content-Security-Policy without inline script
 # (django-csp), cookies out of reach of scripts, sessions that end after a working day.
-MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware"
+)
 from accounts.oidc_config import content_security_policy  # noqa: E402
 
 CONTENT_SECURITY_POLICY = content_security_policy(
@@ -296,7 +300,9 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processor
 # rate limited, passwords are reset by e-mail, staff must set up TOTP; nobody signs up.
 INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
 MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
-MIDDLEWARE.insert(MIDDLEWARE.index("accounts.middleware.RoleRequiredMiddleware") + 1, "accounts.local.StaffMFAMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("accounts.middleware.RoleRequiredMiddleware") + 1, "accounts.local.StaffMFAMiddleware"
+)
 AUTHENTICATION_BACKENDS.insert(1, "allauth.account.auth_backends.AuthenticationBackend")
 ACCOUNT_ADAPTER = "accounts.local.PortalAccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.local.SignInForm"}

@@ -12,8 +12,8 @@ import sqlglot
 
 from accounts.access import Viewer
 from dashboards.charts.registry import WORKSPACES
-from dashboards.customers import SQL_FILES as CUSTOMER_SQL
 from dashboards.charts.service import named_params
+from dashboards.customers import SQL_FILES as CUSTOMER_SQL
 from dashboards.filters import FILTERS, Filters
 from dashboards.queries import SQL_DIR, compile_file
 from dashboards.warehouse import client

@@ -33,8 +33,10 @@ def person(username: str) -> User:
 
 
 def due_subscription(owner: User | None = None, *, group: Group | None = None, **fields) -> Subscription:
+    creator = owner or User.objects.first()
+    assert creator is not None
     sub = digests.subscription_create(
-        user=owner, group=group, created_by=owner or User.objects.first(), workspace="overview",
+        user=owner, group=group, created_by=creator, workspace="overview",
         query="preset=last_30", frequency="daily", hour=8, time_zone="UTC", **fields,
     )  # fmt: skip
     Subscription.objects.filter(id=sub.id).update(next_run_at=timezone.now() - dt.timedelta(minutes=1))
@@ -215,8 +217,14 @@ def test_a_worker_killed_mid_run_leads_to_exactly_one_email_per_recipient(
 
         flush_redis(12)
         first = celery_workers.start("doomed", broker_db=12, visibility_timeout=5)
-        killed = []
-        smtp.on_message = lambda message: killed or (killed.append(True), first.kill())
+        killed: list[bool] = []
+
+        def kill_once(message: object) -> None:
+            if not killed:
+                killed.append(True)
+                first.kill()
+
+        smtp.on_message = kill_once
         assert len(digests.dispatch_due()) == 3
         smtp.wait_for(1, timeout=120)
         deadline = time.monotonic() + 10

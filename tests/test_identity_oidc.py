@@ -26,7 +26,9 @@ def sso_sign_in(page: Page, portal: str, login: str) -> None:
     # SSO is offered first, the local form second.
     sso = page.get_by_role("link", name="Sign in with single sign-on")
     local = page.get_by_text("Sign in with a local account")
-    assert sso.bounding_box()["y"] < local.bounding_box()["y"]
+    sso_box, local_box = sso.bounding_box(), local.bounding_box()
+    assert sso_box is not None and local_box is not None
+    assert sso_box["y"] < local_box["y"]
     sso.click()
     # The provider's own sign-in form (oidc-provider's development interaction).
     page.locator("input[name=login]").fill(login)
