@@ -1,20 +1,10 @@
 """The Overview workspace: headline KPIs and the six charts an executive scans first."""
 
-from .spec import Chart, Fmt, Kind, Workspace
+from functools import partial
 
+from .spec import Chart, Fmt, Kind, Workspace, kpi
 
-def _kpi(id: str, title: str, fmt: Fmt, description: str, better: str = "up") -> Chart:
-    return Chart(
-        id=id,
-        title=title,
-        sql=f"overview/{id}.sql",
-        kind=Kind.KPI,
-        y=("VALUE",),
-        fmt=fmt,
-        compare=True,
-        better=better,
-        description=description,
-    )
+_kpi = partial(kpi, "overview")
 
 
 OVERVIEW = Workspace(

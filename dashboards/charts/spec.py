@@ -119,3 +119,18 @@ class Workspace:
     @property
     def panels(self) -> tuple[Chart, ...]:
         return tuple(c for c in self.charts if c.kind is not Kind.KPI)
+
+
+def kpi(folder: str, id: str, title: str, fmt: Fmt, description: str, better: str = "up") -> Chart:
+    """A KPI card: sql/queries/<folder>/<id>.sql returns one row with VALUE, compared with the previous period."""
+    return Chart(
+        id=id,
+        title=title,
+        sql=f"{folder}/{id}.sql",
+        kind=Kind.KPI,
+        y=("VALUE",),
+        fmt=fmt,
+        compare=True,
+        better=better,
+        description=description,
+    )

@@ -1,8 +1,10 @@
 """The Support Operations workspace: backlog, resolution times, satisfaction and the tickets behind them."""
 
+from functools import partial
+
 from django.conf import settings
 
-from .spec import Chart, Fmt, Kind, Workspace
+from .spec import Chart, Fmt, Kind, Workspace, kpi
 
 TARGET_HOURS = settings.SUPPORT_RESOLUTION_TARGET_HOURS
 
@@ -11,18 +13,7 @@ PRIORITY = "Priority & satisfaction"
 TICKETS = "Recent tickets"
 
 
-def _kpi(id: str, title: str, fmt: Fmt, description: str, better: str = "up") -> Chart:
-    return Chart(
-        id=id,
-        title=title,
-        sql=f"support/{id}.sql",
-        kind=Kind.KPI,
-        y=("VALUE",),
-        fmt=fmt,
-        compare=True,
-        better=better,
-        description=description,
-    )
+_kpi = partial(kpi, "support")
 
 
 SUPPORT = Workspace(
