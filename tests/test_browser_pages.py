@@ -1,0 +1,44 @@
+"""Every workspace (each tab), the presets page and the customer search in Chromium: an axe-core audit with
+no serious or critical violation, nothing wider than a 375 px phone, no chart error, no console error."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from dashboards.charts.registry import WORKSPACES
+from tests.fixtures.browser import axe_audit, console_errors, format_violations
+from tests.test_browser_overview import ALL_LOADED, portal, sign_in  # noqa: F401  (portal is a fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PAGES = [
+    f"/w/{ws.slug}/" + (f"?{urlencode({'tab': tab})}" if tab else "")
+    for ws in WORKSPACES.values()
+    for tab in (ws.tabs or ("",))
+] + ["/preferences/", "/customers/?q=an"]
+
+
+def check_page(page, base: str, path: str) -> None:
+    page.goto(base + path)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.loaded === 'true')",
+        timeout=60_000,
+    )
+    assert page.locator(".chart-error").count() == 0, path
+    violations = axe_audit(page)
+    assert violations == [], f"{path}\n{format_violations(violations)}"
+    assert console_errors(page) == [], path
+
+
+def test_every_page_passes_axe_on_a_desktop(page, portal):  # noqa: F811
+    sign_in(page, portal)
+    for path in PAGES:
+        check_page(page, portal, path)
+
+
+def test_every_page_passes_axe_and_fits_a_phone(phone_page, portal):  # noqa: F811
+    sign_in(phone_page, portal)
+    for path in PAGES:
+        check_page(phone_page, portal, path)
+        width = phone_page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide"
