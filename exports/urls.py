@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import alert_views, views
 
 urlpatterns = [
     path("w/<slug:slug>/chart/<slug:chart_id>.csv", views.chart_csv, name="chart_csv"),
@@ -12,4 +12,7 @@ urlpatterns = [
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path("subscriptions/<int:sub_id>/<slug:action>/", views.subscription_action, name="subscription_action"),
     path("unsubscribe/<str:token>/", views.unsubscribe_link, name="unsubscribe"),
+    path("w/<slug:slug>/alert/", alert_views.alert_create, name="alert_create"),
+    path("alerts/", alert_views.alerts, name="alerts"),
+    path("alerts/<int:alert_id>/<slug:action>/", alert_views.alert_action, name="alert_action"),
 ]

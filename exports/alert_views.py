@@ -1,0 +1,110 @@
+"""Threshold alerts a user defines on a KPI of the view they are looking at: create, list, pause, delete."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import audit
+from dashboards.charts.registry import WORKSPACES
+from dashboards.filters import FilterError
+from dashboards.views import bad_filter, load_page, visible_workspaces
+from dashboards.warehouse.client import WarehouseError
+
+from .models import Alert
+
+
+class AlertForm(forms.Form):
+    chart_id = forms.ChoiceField(label="Key figure")
+    operator = forms.ChoiceField(label="Alert me when it", choices=Alert.Operator.choices)
+    threshold = forms.FloatField(
+        label="Threshold", help_text="In the figure's own units; a share such as 25% is written 0.25."
+    )
+    check_every_minutes = forms.IntegerField(
+        label="Check every (minutes)", min_value=1, max_value=1440, initial=5
+    )
+
+    def __init__(self, *args: object, kpis: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["chart_id"].choices = kpis  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET", "POST"])
+def alert_create(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error)
+    except WarehouseError as error:
+        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+    assert isinstance(request.user, User)
+    if not page.viewer.can_subscribe:
+        audit.record("denied", audit.asked(request), request=request, reason="role may not set alerts")
+        return HttpResponse("Your role may not set alerts.", status=403, content_type="text/plain")
+    kpis = [(c.id, c.title) for c in page.workspace.kpis]
+    if not kpis:
+        raise Http404("This workspace has no key figures to watch")
+    form = AlertForm(request.POST or None, kpis=kpis)
+    if request.method == "POST" and form.is_valid():
+        alert = Alert.objects.create(
+            user=request.user,
+            workspace=slug,
+            query=page.filters.querystring(),
+            **form.cleaned_data,
+        )
+        audit.record(
+            "subscription", audit.asked(request), request=request, change="alert created", alert=alert.pk
+        )
+        messages.success(
+            request, f"Alert set: {alert.chart_id} {alert.get_operator_display()} {alert.threshold:g}."
+        )
+        return redirect("alerts")
+    context = {
+        "form": form,
+        "workspace": page.workspace,
+        "workspaces": visible_workspaces(request),
+        "query": page.filters.querystring(),
+    }
+    return render(request, "exports/alert_form.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    own = Alert.objects.filter(user_id=request.user.pk)
+    rows = [
+        {
+            "alert": alert,
+            "workspace": WORKSPACES.get(alert.workspace),
+            "figure": next(
+                (
+                    c.title
+                    for c in getattr(WORKSPACES.get(alert.workspace), "kpis", ())
+                    if c.id == alert.chart_id
+                ),
+                alert.chart_id,
+            ),
+        }
+        for alert in own
+    ]
+    return render(request, "exports/alerts.html", {"rows": rows, "workspaces": visible_workspaces(request)})
+
+
+@require_POST
+def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
+    alert = get_object_or_404(Alert, id=alert_id, user_id=request.user.pk)
+    if action == "delete":
+        alert.delete()
+        messages.success(request, "Alert deleted.")
+    elif action in ("pause", "resume"):
+        Alert.objects.filter(id=alert_id).update(active=action == "resume")
+        messages.success(request, "Alert paused." if action == "pause" else "Alert resumed.")
+    else:
+        raise Http404("No such action")
+    audit.record(
+        "subscription", audit.asked(request), request=request, change=f"alert {action}", alert=alert_id
+    )
+    return redirect("alerts")
