@@ -74,7 +74,8 @@ def alert_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
-    own = Alert.objects.filter(user_id=request.user.pk)
+    assert isinstance(request.user, User)
+    own = Alert.objects.filter(user=request.user)
     rows = [
         {
             "alert": alert,
@@ -95,7 +96,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
-    alert = get_object_or_404(Alert, id=alert_id, user_id=request.user.pk)
+    assert isinstance(request.user, User)
+    alert = get_object_or_404(Alert, id=alert_id, user=request.user)
     if action == "delete":
         alert.delete()
         messages.success(request, "Alert deleted.")

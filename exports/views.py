@@ -11,7 +11,7 @@ import zoneinfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import load_chart
-from dashboards.filters import FilterError
-from dashboards.views import bad_filter, load_page, visible_workspaces
+from dashboards.filters import FilterError, salvage
+from dashboards.presets import visible_presets
+from dashboards.views import Page, bad_filter, load_page, visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
 from . import digests, jobs
@@ -99,7 +100,6 @@ def _job_state(job: ExportJob) -> dict[str, object]:
 def export_job(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _own_job(request, job_id)
     workspace = WORKSPACES.get(job.workspace)
-    from django.http import QueryDict
 
     context = {
         "job": job,
@@ -145,6 +145,15 @@ def _int(value: str | None, default: int, low: int, high: int) -> int:
     return min(max(number, low), high)
 
 
+def _subscribed_query(request: HttpRequest, page: Page) -> str:
+    """The filters a new subscription keeps: a saved preset's (what is still in the data), or this view's."""
+    preset = visible_presets(request.user).filter(pk=_int(request.POST.get("preset"), 0, 0, 2**31)).first()
+    if preset is None:
+        return page.filters.querystring()
+    kept, _ = salvage(QueryDict(preset.query), options=page.options, data=page.data)
+    return kept.urlencode()
+
+
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the form for the view in the query string. POST: create the subscription."""
@@ -170,7 +179,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user,
             created_by=request.user,
             workspace=slug,
-            query=page.filters.querystring(),
+            query=_subscribed_query(request, page),
             frequency=frequency,
             weekday=_int(data.get("weekday"), 0, 0, 6),
             day_of_month=_int(data.get("day_of_month"), 1, 1, 28),
@@ -188,6 +197,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
         "workspaces": visible_workspaces(request),
         "query": page.filters.querystring(),
         "filter_words": describe_filters(page.filters),
+        "saved_presets": visible_presets(request.user),
         "frequencies": Subscription.Frequency.choices,
         "weekdays": Subscription.Weekday.choices,
         "hours": range(24),

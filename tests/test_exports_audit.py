@@ -41,3 +41,16 @@ def test_a_role_that_may_not_subscribe_is_refused_and_the_attempt_recorded(clien
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action="denied", user=person).exists()
     assert not AuditEvent.objects.filter(action="subscription").exists()
+
+
+def test_a_subscription_can_keep_a_saved_presets_filters(signed_in, user):
+    from dashboards.models import SavedPreset
+    from exports.models import Subscription
+
+    preset = SavedPreset.objects.create(owner=user, name="Quarter", query="preset=qtd&persona=Gone+Persona")
+    response = signed_in.post(
+        "/w/overview/subscribe/?preset=last_7",
+        {"frequency": "daily", "hour": "8", "time_zone": "UTC", "preset": str(preset.pk)},
+    )
+    assert response.status_code == 302
+    assert Subscription.objects.get(user=user).query == "preset=qtd"  # what is no longer in the data is left out
