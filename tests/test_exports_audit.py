@@ -53,4 +53,6 @@ def test_a_subscription_can_keep_a_saved_presets_filters(signed_in, user):
         {"frequency": "daily", "hour": "8", "time_zone": "UTC", "preset": str(preset.pk)},
     )
     assert response.status_code == 302
-    assert Subscription.objects.get(user=user).query == "preset=qtd"  # what is no longer in the data is left out
+    assert (
+        Subscription.objects.get(user=user).query == "preset=qtd"
+    )  # what is no longer in the data is left out
