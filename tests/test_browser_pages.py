@@ -15,7 +15,14 @@ PAGES = [
     f"/w/{ws.slug}/" + (f"?{urlencode({'tab': tab})}" if tab else "")
     for ws in WORKSPACES.values()
     for tab in (ws.tabs or ("",))
-] + ["/preferences/", "/customers/?q=an"]
+] + [
+    "/preferences/",
+    "/customers/?q=an",
+    "/subscriptions/",
+    "/alerts/",
+    "/w/overview/subscribe/?preset=last_30",
+    "/w/overview/alert/?preset=last_30",
+]
 
 
 def check_page(page, base: str, path: str) -> None:
