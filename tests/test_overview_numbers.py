@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.numbers import assert_count, assert_number
+
 DAY = dt.timedelta(days=1)
 RANGE_FROM, RANGE_TO = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
 
@@ -349,19 +351,6 @@ def get_csv(client, chart_id: str, query: str) -> list[dict[str, str]]:
     assert response.status_code == 200, response.content[:1000]
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-
-
-def assert_number(actual: str, expected: float | None, what: str = "") -> None:
-    if expected is None:
-        assert actual == "", f"{what}: expected no value, got {actual!r}"
-    else:
-        assert actual != "", f"{what}: expected {expected!r}, got no value"
-        assert float(actual) == pytest.approx(expected, rel=1e-9, abs=1e-9), what
-
-
-def assert_count(actual: str, expected: int, what: str = "") -> None:
-    assert re.fullmatch(r"-?\d+", actual), f"{what}: {actual!r} is not a whole number"
-    assert int(actual) == expected, what
 
 
 def assert_periods(rows: list[dict[str, str]], sel: Selection) -> None:

@@ -8,12 +8,11 @@ docstring), then compared: exactly for counts, labels and periods, within 1e-9 f
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,7 +22,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.numbers import assert_count, assert_number, csv_rows
+
 SLUG = "sentiment"
+get_csv = partial(csv_rows, SLUG)
 DAY = dt.timedelta(days=1)
 RANGE_FROM, RANGE_TO = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
 
@@ -229,26 +231,6 @@ def test_every_filter_set_leaves_rows_in_each_table_the_workspace_reads(raw, sel
 
 
 # --- Reading what the portal serves ------------------------------------------------------------------
-
-
-def get_csv(client, chart_id: str, query: str) -> list[dict[str, str]]:
-    response = client.get(f"/w/{SLUG}/chart/{chart_id}.csv?{query}")
-    assert response.status_code == 200, response.content[:1000]
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
-
-
-def assert_number(actual: str, expected: float | None, what: str = "") -> None:
-    if expected is None:
-        assert actual == "", f"{what}: expected no value, got {actual!r}"
-    else:
-        assert actual != "", f"{what}: expected {expected!r}, got no value"
-        assert float(actual) == pytest.approx(expected, rel=1e-9, abs=1e-9), what
-
-
-def assert_count(actual: str, expected: int, what: str = "") -> None:
-    assert re.fullmatch(r"-?\d+", actual), f"{what}: {actual!r} is not a whole number"
-    assert int(actual) == expected, what
 
 
 def timestamp(text: str) -> pd.Timestamp:
