@@ -11,11 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import audit
 from dashboards.charts.registry import WORKSPACES
-from dashboards.filters import FilterError
-from dashboards.views import bad_filter, load_page, visible_workspaces
-from dashboards.warehouse.client import WarehouseError
+from dashboards.views import Page, visible_workspaces
 
 from .models import Alert
+from .views import with_page
 
 
 class AlertForm(forms.Form):
@@ -34,13 +33,8 @@ class AlertForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
-def alert_create(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error)
-    except WarehouseError as error:
-        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+@with_page
+def alert_create(request: HttpRequest, page: Page) -> HttpResponse:
     assert isinstance(request.user, User)
     if not page.viewer.can_subscribe:
         audit.record("denied", audit.asked(request), request=request, reason="role may not set alerts")
@@ -52,7 +46,7 @@ def alert_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         alert = Alert.objects.create(
             user=request.user,
-            workspace=slug,
+            workspace=page.workspace.slug,
             query=page.filters.querystring(),
             **form.cleaned_data,
         )

@@ -7,6 +7,9 @@ is found only among the signed-in user's own (others get a 404).
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -32,14 +35,27 @@ from .models import ExportJob, Subscription
 from .report import describe_filters
 
 
+def with_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Load the workspace view named by the URL (access, filters) or answer with why it cannot be."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+        try:
+            page = load_page(request, slug)
+        except FilterError as error:
+            return bad_filter(request, error)
+        except WarehouseError as error:
+            return HttpResponse(
+                f"The warehouse is unavailable: {error}", status=503, content_type="text/plain"
+            )
+        return view(request, page, **kwargs)
+
+    return wrapper
+
+
 @require_GET
-def chart_csv(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error)
-    except WarehouseError as error:
-        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+@with_page
+def chart_csv(request: HttpRequest, page: Page, chart_id: str) -> HttpResponse:
     chart = page.workspace.chart(chart_id)
     if chart is None:
         raise Http404("No such chart")
@@ -62,19 +78,14 @@ def chart_csv(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
 
 
 @require_POST
-def export_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+@with_page
+def export_pdf(request: HttpRequest, page: Page) -> HttpResponse:
     """Queue a PDF of the view in the query string (validated as the page validates it)."""
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error)
-    except WarehouseError as error:
-        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
     if not page.viewer.can_export:
         audit.record("denied", audit.asked(request), request=request, reason="role may not export")
         return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
     assert isinstance(request.user, User)
-    job = jobs.export_create(user=request.user, slug=slug, query=page.filters.querystring())
+    job = jobs.export_create(user=request.user, slug=page.workspace.slug, query=page.filters.querystring())
     audit.record("export", audit.asked(request), request=request, format="pdf", job=str(job.id))
     return redirect("export_job", job_id=job.id)
 
@@ -155,14 +166,9 @@ def _subscribed_query(request: HttpRequest, page: Page) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+@with_page
+def subscribe(request: HttpRequest, page: Page) -> HttpResponse:
     """GET: the form for the view in the query string. POST: create the subscription."""
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error)
-    except WarehouseError as error:
-        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
     assert isinstance(request.user, User)
     if not page.viewer.can_subscribe:
         audit.record("denied", audit.asked(request), request=request, reason="role may not subscribe")
@@ -178,7 +184,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
         sub = digests.subscription_create(
             user=request.user,
             created_by=request.user,
-            workspace=slug,
+            workspace=page.workspace.slug,
             query=_subscribed_query(request, page),
             frequency=frequency,
             weekday=_int(data.get("weekday"), 0, 0, 6),
