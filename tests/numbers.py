@@ -1,10 +1,51 @@
 """What the number tests share: reading a chart's CSV and comparing its cells with pandas' values."""
 
+from __future__ import annotations
+
 import csv
+import datetime as dt
 import io
 import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
+import pandas as pd
 import pytest
+
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A date range (inclusive) and filter values, as the URL gives them."""
+
+    date_from: dt.date
+    date_to: dt.date
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def days(self) -> int:
+        return (self.date_to - self.date_from).days + 1
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.date_from)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The first moment after the range."""
+        return pd.Timestamp(self.date_to + DAY)
+
+    def previous(self) -> Selection:
+        """The period of equal length that ends the day before this one starts."""
+        to = self.date_from - DAY
+        return replace(self, date_from=to - (self.days - 1) * DAY, date_to=to)
+
+    def query(self, **extra: str) -> str:
+        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        pairs += [(name, value) for name, values in self.values for value in values]
+        pairs += list(extra.items())
+        return urlencode(pairs)
 
 
 def csv_rows(slug: str, client, chart_id: str, query: str) -> list[dict[str, str]]:

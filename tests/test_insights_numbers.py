@@ -10,18 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.numbers import assert_count, assert_number, csv_rows
+from tests.numbers import Selection, assert_count, assert_number, csv_rows
 
 DAY = dt.timedelta(days=1)
 RANGE_FROM, RANGE_TO = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
@@ -57,26 +56,6 @@ ROW_FILTERS = {
     "channel": {INTERACTIONS: "CHANNEL", TICKETS: "CHANNEL", TRANSACTIONS: "CHANNEL"},
     "language": {REVIEWS: "REVIEW_LANGUAGE"},
 }
-
-
-@dataclass(frozen=True)
-class Selection:
-    date_from: dt.date
-    date_to: dt.date
-    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-    def previous(self) -> Selection:
-        to = self.date_from - DAY
-        return replace(self, date_from=to - (self.days - 1) * DAY, date_to=to)
-
-    def query(self) -> str:
-        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
-        pairs += [(name, value) for name, values in self.values for value in values]
-        return urlencode(pairs)
 
 
 def _between(ts: pd.Series, start: dt.date, end_inclusive: dt.date) -> pd.Series:

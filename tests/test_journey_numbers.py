@@ -12,18 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 import pytest
 
-from tests.numbers import assert_count, assert_number, csv_rows
+from tests.numbers import Selection, assert_count, assert_number, csv_rows
 
 SLUG = "journey"
 get_csv = partial(csv_rows, SLUG)
@@ -56,30 +55,6 @@ ROW_FILTERS = {
 
 
 # --- What a request selects --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A date range (inclusive) and filter values, as the URL gives them."""
-
-    date_from: dt.date
-    date_to: dt.date
-    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def start(self) -> pd.Timestamp:
-        return pd.Timestamp(self.date_from)
-
-    @property
-    def end(self) -> pd.Timestamp:
-        """The first moment after the range."""
-        return pd.Timestamp(self.date_to + DAY)
-
-    def query(self, **extra: str) -> str:
-        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
-        pairs += [(name, value) for name, values in self.values for value in values]
-        pairs += list(extra.items())
-        return urlencode(pairs)
 
 
 # --- The raw tables and the independent computation ---------------------------------------------

@@ -12,18 +12,17 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.numbers import assert_count, assert_number, csv_rows
+from tests.numbers import Selection, assert_count, assert_number, csv_rows
 
 SLUG = "product"
 get_csv = partial(csv_rows, SLUG)
@@ -54,30 +53,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # a CSV cell starting so is
 
 
 # --- What a request selects --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A date range (inclusive) and filter values, as the URL gives them."""
-
-    date_from: dt.date
-    date_to: dt.date
-    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    @property
-    def days(self) -> int:
-        return (self.date_to - self.date_from).days + 1
-
-    def previous(self) -> Selection:
-        """The period of equal length that ends the day before this one starts."""
-        to = self.date_from - DAY
-        return replace(self, date_from=to - (self.days - 1) * DAY, date_to=to)
-
-    def query(self, **extra: str) -> str:
-        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
-        pairs += [(name, value) for name, values in self.values for value in values]
-        pairs += list(extra.items())
-        return urlencode(pairs)
 
 
 def _most_common(series: pd.Series) -> str:

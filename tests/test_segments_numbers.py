@@ -13,18 +13,17 @@ import datetime as dt
 import json
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.numbers import assert_count, assert_number, csv_rows
+from tests.numbers import Selection, assert_count, assert_number, csv_rows
 
 DAY = dt.timedelta(days=1)
 RANGE_FROM, RANGE_TO = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
@@ -48,20 +47,6 @@ CUSTOMER_FILTERS = {
     "region": (BASE, "REGION"),
 }
 ROW_FILTERS = {"interaction_type": "INTERACTION_TYPE", "channel": "CHANNEL"}  # on interactions
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A date range (inclusive) and filter values, as the URL gives them."""
-
-    date_from: dt.date
-    date_to: dt.date
-    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def query(self) -> str:
-        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
-        pairs += [(name, value) for name, values in self.values for value in values]
-        return urlencode(pairs)
 
 
 class Raw:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.numbers import assert_count, assert_number, csv_rows
+from tests.numbers import Selection, assert_count, assert_number, csv_rows
 
 SLUG = "sentiment"
 get_csv = partial(csv_rows, SLUG)
@@ -60,21 +59,6 @@ GRAINS = ("hour", "day", "week", "month")
 
 
 # --- What a request selects --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A date range (inclusive) and filter values, as the URL gives them."""
-
-    date_from: dt.date
-    date_to: dt.date
-    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def query(self, **extra: str) -> str:
-        pairs = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
-        pairs += [(name, value) for name, values in self.values for value in values]
-        pairs += list(extra.items())
-        return urlencode(pairs)
 
 
 def _most_common(series: pd.Series) -> str:
