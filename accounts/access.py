@@ -2,15 +2,17 @@
 
 Every channel that shows data (pages, CSV, and later PDF, API and digests) asks `viewer_for(user)`
 and passes the result down to the query compiler. A viewer is built from the user's roles
-(accounts.models.Role): the union of their workspaces and data scopes, PII if any role allows it,
-export and subscription if any role allows them. A user with no role has no viewer (`NoAccess`).
+(accounts.models.Role): the union of their workspaces; their data scopes united as a disjunction of
+each role's conjunction (`DataScope`); names and e-mail addresses for the customers a PII-granting
+role covers, decided per row; export and subscription if any role allows them. A user with no role has no viewer (`NoAccess`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -21,14 +23,76 @@ class NoAccess(PermissionError):
     """The user is signed in but none of their groups grants a role."""
 
 
+Grant = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class DataScope:
+    """The customers a viewer may see: those that match ANY one of `grants`.
+
+    Each grant is one role's scope, a conjunction of `attribute IN (values)` kept as sorted pairs; the
+    empty grant `()` matches every customer. So the union of several roles is exactly the disjunction
+    of their conjunctions ((region EMEA) OR (region NA AND value_segment High/Medium)): nothing is
+    intersected, and nothing is dropped. No grants at all (`NO_CUSTOMER`) matches nobody.
+    """
+
+    grants: tuple[Grant, ...] = ((),)
+
+    @classmethod
+    def of(cls, *conjunctions: Mapping[str, Iterable[str]]) -> DataScope:
+        """The union of `conjunctions` (attribute -> allowed values, as a role stores them).
+
+        An attribute listed with no values allows no customer, so that conjunction matches nothing and
+        is left out: an empty list never widens access.
+        """
+        grants: set[Grant] = set()
+        for conjunction in conjunctions:
+            pairs = tuple(
+                sorted((str(k), tuple(sorted({str(v) for v in vals}))) for k, vals in conjunction.items())
+            )
+            if any(not values for _, values in pairs):
+                continue
+            if not pairs:
+                return EVERY_CUSTOMER
+            grants.add(pairs)
+        return cls(grants=tuple(sorted(grants)))
+
+    @property
+    def unrestricted(self) -> bool:
+        return any(not grant for grant in self.grants)
+
+    @property
+    def empty(self) -> bool:
+        return not self.grants
+
+    def allows(self, customer: Mapping[str, Any]) -> bool:
+        """Whether a customer with these attribute values (attribute -> value) is inside the scope."""
+        return any(all(customer.get(k) in values for k, values in grant) for grant in self.grants)
+
+    def describe(self) -> str:
+        """For people: "everyone", or "region EMEA, or region NA and value_segment High Value, Medium Value"."""
+        if self.unrestricted:
+            return "every customer"
+        if self.empty:
+            return "no customer"
+        return ", or ".join(" and ".join(f"{k} {', '.join(v)}" for k, v in grant) for grant in self.grants)
+
+
+EVERY_CUSTOMER = DataScope()
+NO_CUSTOMER = DataScope(grants=())
+
+
 @dataclass(frozen=True)
 class Viewer:
     """A signed-in person as the warehouse sees them."""
 
     username: str
-    # Customer attribute -> the only values this viewer may see (empty: no restriction).
-    scope: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The customers this viewer may see (the union of their roles' scopes).
+    scope: DataScope = EVERY_CUSTOMER
+    # Whether names and e-mail addresses show at all, and for which customers: `pii_scope` is the union
+    # of the scopes of the roles that grant PII (None: every customer the viewer sees).
     pii: bool = True
+    pii_scope: DataScope | None = None
     snowflake_role: str | None = None
     can_export: bool = True
     # Workspace slugs this viewer may open; None: every workspace (only for viewers built in code).
@@ -77,37 +141,12 @@ def granting_groups() -> list[str]:
     return sorted({g for role in Role.objects.all() for g in role.idp_groups or ()})
 
 
-Scope = dict[str, frozenset[str]]
-
-
-def union_scope(scopes: list[Scope]) -> Scope:
-    """The rows that any of `scopes` may see, as one scope the compiler can enforce.
-
-    A scope is a conjunction of `attribute IN values`. The union of several is exact when one of them
-    is unrestricted (everything), or when they all restrict the same attributes with the same values
-    on all but at most one attribute (the values of that one are united). Any other union (say
-    region EMEA in one role, plan tier Premium in another) is not a conjunction; it then falls back to
-    the rows every one of the scopes may see, never to more than any role grants.
-    """
-    if not scopes or any(not s for s in scopes):
-        return {}
-    keys = set(scopes[0])
-    if all(set(s) == keys for s in scopes):
-        differing = [k for k in sorted(keys) if len({s[k] for s in scopes}) > 1]
-        if len(differing) <= 1:
-            return {k: frozenset().union(*(s[k] for s in scopes)) for k in keys}
-    logger.warning("roles with incompatible scopes %s: showing only the rows all of them may see", scopes)
-    merged: dict[str, frozenset[str]] = {}
-    for scope in scopes:
-        for key, values in scope.items():
-            merged[key] = merged[key] & values if key in merged else values
-    return merged
-
-
 def viewer_from_roles(username: str, roles: list) -> Viewer:
     if not roles:
         raise NoAccess(f"{username} has no role")
-    scopes = [{k: frozenset(v) for k, v in (role.scope or {}).items() if v} for role in roles]
+    scope = DataScope.of(*(role.scope or {} for role in roles))
+    pii_roles = [role for role in roles if role.pii]
+    pii_scope = DataScope.of(*(role.scope or {} for role in pii_roles))
     snowflake_roles = sorted({r.snowflake_role for r in roles if r.snowflake_role})
     if len(snowflake_roles) > 1:
         # One connection runs the query: prefer the role whose scope is unrestricted, else the first.
@@ -115,8 +154,10 @@ def viewer_from_roles(username: str, roles: list) -> Viewer:
         snowflake_roles = broad or snowflake_roles
     return Viewer(
         username=username,
-        scope=union_scope(scopes),
-        pii=any(r.pii for r in roles),
+        scope=scope,
+        pii=bool(pii_roles) and not pii_scope.empty,
+        # Names show only for the customers a PII-granting role covers (decided per row).
+        pii_scope=None if len(pii_roles) == len(roles) or pii_scope.unrestricted else pii_scope,
         snowflake_role=snowflake_roles[0] if snowflake_roles else None,
         can_export=any(r.can_export for r in roles),
         workspaces=frozenset(slug for r in roles for slug in r.workspaces or ()),

@@ -12,7 +12,7 @@ from django.conf import settings
 from accounts.access import Viewer
 
 from .warehouse import client
-from .warehouse.compiler import EVERYTHING, Restriction, Scope, attributes, compile_query
+from .warehouse.compiler import EVERYTHING, Grants, Restriction, Scope, compile_query
 from .warehouse.result import CompiledQuery, Result
 
 SQL_DIR = Path(settings.BASE_DIR) / "sql" / "queries"
@@ -28,7 +28,12 @@ def sql_text(name: str) -> str:
 
 
 def scope_of(viewer: Viewer) -> Scope:
-    return Scope(attributes=attributes(viewer.scope), pii=viewer.pii, label=viewer.username)
+    """The compiler's form of the viewer's scope: the same disjunction of grants, and where PII shows."""
+    if not viewer.pii:
+        pii_grants: Grants = ()
+    else:
+        pii_grants = (viewer.pii_scope or viewer.scope).grants
+    return Scope(grants=viewer.scope.grants, pii_grants=pii_grants, label=viewer.username)
 
 
 def compile_file(

@@ -148,7 +148,7 @@ def test_aliases_and_joins_keep_working_after_the_rewrite():
 
 
 def test_the_scope_limits_every_table_with_customers():
-    scope = Scope(attributes({"region": ["EMEA"]}))
+    scope = Scope.only(attributes({"region": ["EMEA"]}))
     q = compile_query(count_of("FACT_TRANSACTIONS"), scope=scope)
     assert subquery_conditions(q.sql, "FACT_TRANSACTIONS") == [
         "CUSTOMER_ID IN (SELECT CUSTOMER_ID FROM ANALYTICS.CUSTOMER_BASE WHERE REGION IN (:1))"
@@ -158,20 +158,20 @@ def test_the_scope_limits_every_table_with_customers():
 
 def test_a_table_that_cannot_be_scoped_is_refused():
     with pytest.raises(ScopeError):
-        compile_query(count_of("DIM_PERSONA_STATS"), scope=Scope(attributes({"region": ["EMEA"]})))
+        compile_query(count_of("DIM_PERSONA_STATS"), scope=Scope.only(attributes({"region": ["EMEA"]})))
 
 
 def test_tables_without_customer_data_need_no_scope():
-    q = compile_query(count_of("DIM_PRODUCT"), scope=Scope(attributes({"region": ["EMEA"]})))
+    q = compile_query(count_of("DIM_PRODUCT"), scope=Scope.only(attributes({"region": ["EMEA"]})))
     assert q.params == ()
 
 
 def test_pii_columns_are_masked_for_viewers_without_pii():
-    q = compile_query("SELECT EMAIL, REGION FROM ANALYTICS.CUSTOMER_BASE", scope=Scope(pii=False))
+    q = compile_query("SELECT EMAIL, REGION FROM ANALYTICS.CUSTOMER_BASE", scope=Scope(pii_grants=()))
     assert "'***' AS EMAIL" in q.sql
     assert "'***' AS FIRST_NAME" in q.sql
     assert "REGION" in q.sql
-    unmasked = compile_query("SELECT EMAIL FROM ANALYTICS.CUSTOMER_BASE", scope=Scope(pii=True))
+    unmasked = compile_query("SELECT EMAIL FROM ANALYTICS.CUSTOMER_BASE", scope=Scope())
     assert "***" not in unmasked.sql
 
 

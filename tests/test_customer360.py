@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from accounts.access import Viewer
+from accounts.access import DataScope, Viewer
 from dashboards import customers
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
@@ -61,8 +61,8 @@ SOURCES = (
 )
 ALL_KINDS = ("interaction", "review", "ticket", "transaction")
 
-MASKED_EMEA = Viewer(username="emea.agent", scope={"region": frozenset({"EMEA"})}, pii=False)
-PII_EMEA = Viewer(username="emea.lead", scope={"region": frozenset({"EMEA"})}, pii=True)
+MASKED_EMEA = Viewer(username="emea.agent", scope=DataScope.of({"region": ["EMEA"]}), pii=False)
+PII_EMEA = Viewer(username="emea.lead", scope=DataScope.of({"region": ["EMEA"]}), pii=True)
 
 
 # --- The raw tables -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
-from accounts.access import Viewer
+from accounts.access import DataScope, Viewer
 from dashboards.charts.registry import workspace
 from dashboards.charts.service import load_chart
 from dashboards.filters import load_data_range, load_options, parse_filters
@@ -123,7 +123,7 @@ def test_each_recipient_gets_the_digest_of_their_own_scope(
     team = Group.objects.create(name="CX team")
     team.user_set.add(ana, emil)
     sub = due_subscription(None, group=team)
-    scoped = Viewer(username="emil", scope={"region": frozenset({"EMEA"})})
+    scoped = Viewer(username="emil", scope=DataScope.of({"region": ["EMEA"]}))
     real = digests.viewer_for
     monkeypatch.setattr(digests, "viewer_for", lambda user: scoped if user.username == "emil" else real(user))
 

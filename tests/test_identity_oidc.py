@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from accounts.access import viewer_for
+from accounts.access import DataScope, viewer_for
 from accounts.models import AuditEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -51,7 +51,7 @@ def test_sign_in_maps_the_groups_claim_to_a_role(page, portal, oidc_provider):
     user = User.objects.get(username="alice@example.com")
     assert sorted(user.groups.values_list("name", flat=True)) == ["portal-support-leads", "unrelated"]
     viewer = viewer_for(user)
-    assert viewer.roles == ("Support lead",) and viewer.scope == {"region": frozenset({"EMEA"})}
+    assert viewer.roles == ("Support lead",) and viewer.scope == DataScope.of({"region": ["EMEA"]})
     assert not user.has_usable_password()
     assert AuditEvent.objects.filter(action="sign_in", what="sso", username=user.username).exists()
     assert page.goto(portal + "/w/product/").status == 404

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 
-from accounts.access import NoAccess, union_scope, viewer_for
+from accounts.access import EVERY_CUSTOMER, NO_CUSTOMER, DataScope, NoAccess, viewer_for
 from accounts.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -20,34 +20,40 @@ def test_a_user_with_several_roles_gets_the_union_of_workspaces_and_any_permissi
     assert viewer.workspaces == F({"overview", "support", "sentiment", "journey", "product", "insights"})
     assert viewer.roles == ("Product manager", "Support lead")
     # Product manager sees every customer, so the union does too.
-    assert viewer.scope == {}
+    assert viewer.scope == EVERY_CUSTOMER and viewer.scope.unrestricted
     assert not viewer.pii and viewer.can_export and viewer.can_subscribe and not viewer.is_admin
 
 
-def test_scope_unions_are_exact_or_fall_back_to_what_every_role_may_see():
-    assert union_scope([{"region": F({"EMEA"})}, {}]) == {}
-    assert union_scope([{"region": F({"EMEA"})}, {"region": F({"NA"})}]) == {"region": F({"EMEA", "NA"})}
-    same_tier = [
-        {"region": F({"EMEA"}), "plan_tier": F({"Premium"})},
-        {"region": F({"NA"}), "plan_tier": F({"Premium"})},
-    ]
-    assert union_scope(same_tier) == {"region": F({"EMEA", "NA"}), "plan_tier": F({"Premium"})}
-    # EMEA-or-Premium is not one conjunction: never more than a role grants.
-    assert union_scope([{"region": F({"EMEA"})}, {"plan_tier": F({"Premium"})}]) == {
-        "region": F({"EMEA"}),
-        "plan_tier": F({"Premium"}),
-    }
-    crossed = [
-        {"region": F({"EMEA"}), "plan_tier": F({"Standard"})},
-        {"region": F({"NA"}), "plan_tier": F({"Premium"})},
-    ]
-    assert union_scope(crossed) == {"region": F(), "plan_tier": F()}
+def test_a_scope_union_is_the_disjunction_of_each_roles_conjunction():
+    assert DataScope.of({"region": ["EMEA"]}, {}) == EVERY_CUSTOMER
+    emea_or_premium = DataScope.of({"region": ["EMEA"]}, {"plan_tier": ["Premium"]})
+    assert emea_or_premium.grants == ((("plan_tier", ("Premium",)),), (("region", ("EMEA",)),))
+    crossed = DataScope.of(
+        {"region": ["EMEA"], "plan_tier": ["Standard"]},
+        {"region": ["NA"], "plan_tier": ["Premium"]},
+    )
+    assert crossed.allows({"region": "EMEA", "plan_tier": "Standard"})
+    assert crossed.allows({"region": "NA", "plan_tier": "Premium"})
+    # Neither role grants EMEA Premium or NA Standard: the union must not either.
+    assert not crossed.allows({"region": "EMEA", "plan_tier": "Premium"})
+    assert not crossed.allows({"region": "NA", "plan_tier": "Standard"})
+    assert not crossed.unrestricted and not crossed.empty
+
+
+def test_an_attribute_with_no_values_allows_nobody_and_never_widens_a_scope():
+    assert DataScope.of({"region": []}) == NO_CUSTOMER
+    assert DataScope.of({"region": [], "plan_tier": ["Premium"]}) == NO_CUSTOMER
+    assert DataScope.of({"region": []}, {"plan_tier": ["Premium"]}) == DataScope.of(
+        {"plan_tier": ["Premium"]}
+    )
+    assert not NO_CUSTOMER.allows({"region": "EMEA"})
 
 
 def test_pii_snowflake_role_and_admin_come_from_the_roles(role_user):
     viewer = viewer_for(role_user("Customer success manager"))
     assert viewer.pii and viewer.snowflake_role == "PORTAL_CS_MANAGER"
-    assert viewer.scope == {"region": F({"NA"}), "value_segment": F({"High Value", "Medium Value"})}
+    assert viewer.scope == DataScope.of({"region": ["NA"], "value_segment": ["High Value", "Medium Value"]})
+    assert viewer.pii_scope is None
     assert viewer_for(role_user("Administrator")).is_admin
 
 

@@ -4,7 +4,8 @@ Every reference to a contract table (`ANALYTICS.<TABLE>`) is rewritten into a su
 the rows the request may see: the date range on that table's time column, customer-attribute filters
 and the viewer's data scope as semi-joins on the customer tables, row filters (interaction type,
 channel, language) on the tables that carry them, and PII columns masked for viewers without PII
-access. Values become numbered placeholders (:1, :2, ...); nothing is spliced into the SQL text.
+access. The data scope is a disjunction of conjunctions (one per role), so a viewer with several roles sees exactly
+the union of what each role grants. Values become numbered placeholders (:1, :2, ...); nothing is spliced into the SQL text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import sqlglot
 from sqlglot import exp
@@ -52,13 +53,31 @@ class Restriction:
     attributes: Attributes = ()
 
 
+Grants = tuple[Attributes, ...]
+EVERY_ROW: Grants = ((),)
+
+
 @dataclass(frozen=True)
 class Scope:
-    """What the viewer may see: customer attributes limited to some values, and PII or not."""
+    """What the viewer may see, as a disjunction of conjunctions of customer attributes.
 
-    attributes: Attributes = ()
-    pii: bool = True
+    `grants`: a customer row is visible when it matches any one grant (all of that grant's
+    `attribute IN values`); `((),)` matches every row, `()` none. `pii_grants`: the visible rows whose
+    names and e-mail addresses show, in the same form (`()`: masked everywhere).
+    """
+
+    grants: Grants = EVERY_ROW
+    pii_grants: Grants = EVERY_ROW
     label: str = field(default="unrestricted", compare=False)
+
+    @classmethod
+    def only(cls, attrs: Attributes, *, pii: bool = True, label: str = "restricted") -> Scope:
+        """One conjunction (a single role's scope)."""
+        return cls(grants=(attrs,), pii_grants=(attrs,) if pii else (), label=label)
+
+    @property
+    def pii(self) -> bool:
+        return bool(self.pii_grants)
 
 
 UNRESTRICTED = Scope()
@@ -94,6 +113,8 @@ def _customer_conditions(
     columns = t.table_columns().get(table, ())
     for name, values in attrs:
         if name not in t.CUSTOMER_ATTRIBUTES:
+            if strict:
+                raise ScopeError(f"{name} is not a customer attribute a data scope can use")
             continue
         source, column = t.CUSTOMER_ATTRIBUTES[name]
         if source == table or (column in columns and "CUSTOMER_ID" not in columns):
@@ -109,6 +130,18 @@ def _customer_conditions(
         subquery = exp.select("CUSTOMER_ID").from_(_table_ref(source)).where(exp.and_(*conditions))
         direct.append(exp.In(this=exp.column("CUSTOMER_ID"), query=exp.Subquery(this=subquery)))
     return direct
+
+
+def _grants_condition(table: str, grants: Grants, binder: _Binder) -> exp.Expression | None:
+    """The rows of `table` inside any of `grants` (None: every row). Raises where a grant cannot apply."""
+    if any(not grant for grant in grants):
+        return None
+    if not grants:
+        return exp.false()
+    each: list[exp.Condition] = [
+        exp.and_(*_customer_conditions(table, grant, binder, strict=True, applied=set())) for grant in grants
+    ]
+    return exp.Paren(this=exp.or_(*each)) if len(each) > 1 else cast(exp.Expression, each[0])
 
 
 def _conditions(
@@ -130,18 +163,29 @@ def _conditions(
             applied.add(name)
     conditions += _customer_conditions(table, where.attributes, binder, strict=False, applied=applied)
     if table not in t.SCOPE_FREE:
-        conditions += _customer_conditions(table, scope.attributes, binder, strict=True, applied=set())
+        visible = _grants_condition(table, scope.grants, binder)
+        if visible is not None:
+            conditions.append(visible)
     return conditions
 
 
-def _projection(table: str, scope: Scope) -> list[Any]:
-    masked = t.PII_COLUMNS.get(table, frozenset()) if not scope.pii else frozenset()
-    if not masked:
+def _projection(table: str, scope: Scope, binder: _Binder) -> list[Any]:
+    """Every column, PII columns masked outside `scope.pii_grants` (per row when only some rows show)."""
+    masked = t.PII_COLUMNS.get(table, frozenset())
+    shown = _grants_condition(table, scope.pii_grants, binder) if masked else None
+    if not masked or shown is None:
         return [exp.Star()]
-    return [
-        exp.alias_(exp.Literal.string(t.PII_MASK), col) if col in masked else exp.column(col)
-        for col in t.table_columns()[table]
-    ]
+    mask = exp.Literal.string(t.PII_MASK)
+    columns: list[Any] = []
+    for col in t.table_columns()[table]:
+        if col not in masked:
+            columns.append(exp.column(col))
+        elif isinstance(shown, exp.Boolean):
+            columns.append(exp.alias_(mask, col))
+        else:
+            value = exp.Case(ifs=[exp.If(this=shown.copy(), true=exp.column(col))], default=mask)
+            columns.append(exp.alias_(value, col))
+    return columns
 
 
 @lru_cache(maxsize=512)
@@ -219,7 +263,7 @@ def compile_query(
         name = table.name.upper()
         referenced.add(name)
         conditions = _conditions(name, where, scope, binder, applied)
-        projection = _projection(name, scope)
+        projection = _projection(name, scope, binder)
         if not conditions and isinstance(projection[0], exp.Star):
             continue
         inner = exp.select(*projection).from_(_table_ref(name))
