@@ -241,3 +241,19 @@ def test_the_union_compiles_to_the_same_customers_on_the_snowflake_emulator(
         roles = list(Role.objects.filter(name__in=names))
         counts = run_file("matches.sql", viewer=viewer_for(user)).records()[0]
         assert int(counts["CUSTOMERS"]) == int(union_of(customers, roles).sum()), names
+
+
+@pytest.mark.parametrize("names", COMBINATIONS[:4], ids="+".join)
+def test_chart_fragments_and_filter_options_come_from_the_union(person, customers, names):
+    from dashboards.filters import load_options
+
+    p = person(names)
+    fragment = p.client.get(f"/w/overview/chart/kpi_customers/?{QUERY}")
+    assert fragment.status_code == 200
+    value = re.search(r'class="kpi-value">([^<]+)<', fragment.content.decode())
+    assert value and value.group(1).strip() == f"{signed_up_by(p.visible, DATE_TO):,}"
+    options = load_options(viewer_for(p.user))
+    assert set(options["region"]) == set(p.visible["REGION"])
+    hidden_regions = set(customers["REGION"]) - set(p.visible["REGION"])
+    for region in sorted(hidden_regions):
+        assert p.client.get(f"/w/overview/chart/kpi_customers/?{QUERY}&region={region}").status_code == 400
