@@ -26,9 +26,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import viewer_for
-
-from . import images
+from . import images, rights
 from .emails import RelatedMessage, make_message
 from .models import DigestRun, Subscription
 from .pdf import render_workspace_pdf
@@ -175,12 +173,8 @@ def build_digest(run: DigestRun) -> RelatedMessage:
     assert user is not None
     if not user.email:
         raise ReportError(f"{user.get_username()} has no e-mail address.")
-    try:
-        viewer = viewer_for(user)
-    except PermissionError as exc:  # accounts.access.NoAccess: no role any more
-        raise ReportError(f"{user.get_username()} has no access to the portal: {exc}") from exc
-    if not getattr(viewer, "may_open", lambda slug: True)(sub.workspace):
-        raise ReportError(f"{user.get_username()} may not open the {sub.workspace} workspace.")
+    # The recipient's rights as of now: their role may have changed since the subscription was made.
+    viewer = rights.subscriber_viewer(user, sub.workspace)
     report = load_report(sub.workspace, sub.query, viewer)
     charts: list[dict[str, object]] = []
     inline: list[tuple[str, bytes]] = []
@@ -195,12 +189,16 @@ def build_digest(run: DigestRun) -> RelatedMessage:
 
     unsubscribe_url = settings.PORTAL_URL + reverse("unsubscribe", args=[unsubscribe_token(sub, user)])
     attachments = []
-    if sub.attach_pdf:
+    pdf_note = ""
+    if sub.attach_pdf and not viewer.can_export:
+        pdf_note = rights.NO_PDF
+    elif sub.attach_pdf:
         pdf = render_workspace_pdf(sub.workspace, sub.query, viewer)
         attachments.append((f"{sub.workspace}-{timezone.localdate():%Y%m%d}.pdf", pdf, "application/pdf"))
     context = {
         "subscription": sub,
         "run": run,
+        "pdf_note": pdf_note,
         "report": report,
         "user": user,
         "filter_words": report.filter_words,
