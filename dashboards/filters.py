@@ -59,6 +59,10 @@ PRESETS: dict[str, str] = {
     "custom": "Custom range",
 }
 DEFAULT_PRESET = "last_90"
+# The dates a view may name. Wide enough for any real data, narrow enough that every range has a
+# previous period of equal length and a day after (date arithmetic past year 1 or 9999 overflows).
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2999, 12, 31)
 GRAINS: dict[str, str] = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}
 VIEW_PARAMS = ("from", "to", "preset", "grain", "tab")
 
@@ -116,9 +120,14 @@ def _parse_date(query: QueryDict, param: str) -> dt.date | None:
     if raw is None or raw == "":
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw) if len(raw) <= 10 else None
     except ValueError:
-        raise FilterError(param, f"'{raw}' is not a date (use YYYY-MM-DD)") from None
+        day = None
+    if day is None:
+        raise FilterError(param, f"'{raw[:40]}' is not a date (use YYYY-MM-DD)")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise FilterError(param, f"{day} is outside the dates the portal handles ({DATE_MIN} to {DATE_MAX})")
+    return day
 
 
 def preset_range(preset: str, data: DataRange) -> tuple[dt.date, dt.date]:

@@ -90,7 +90,10 @@ def test_a_subscriber_moved_to_a_role_without_export_loses_the_pdf_at_the_next_s
     person = role_user("Administrator", username="moved.person")
     sub = subscription_for(person)
     move_to(person, "Executive")  # the role changed after subscribing
-    run = digests.send_now(sub, User.objects.get(id=person.id), )
+    run = digests.send_now(
+        sub,
+        User.objects.get(id=person.id),
+    )
     assert digests.deliver_run(run.id) == "sent"
     assert pdfs(smtp.messages[0]) == []
 
@@ -147,7 +150,9 @@ def test_a_pdf_job_whose_owner_has_no_role_any_more_fails_with_a_message(warehou
     assert job.status == "failed" and "no access" in job.message
 
 
-def test_the_executive_cannot_queue_a_pdf_through_the_view(warehouse: Path, role_user, client: Client) -> None:
+def test_the_executive_cannot_queue_a_pdf_through_the_view(
+    warehouse: Path, role_user, client: Client
+) -> None:
     client.force_login(role_user("Executive"))
     response = client.post("/w/overview/export.pdf?preset=last_30")
     assert response.status_code == 403
