@@ -57,7 +57,7 @@ def test_the_list_shows_user_type_and_dates(admin_client, victim) -> None:
 
 
 def test_an_administrator_cannot_change_nor_add_an_authenticator(admin_client, victim) -> None:
-    person, secret, _ = victim
+    person, _, _ = victim
     totp = Authenticator.objects.get(user=person, type="totp")
     admin_client.post(
         f"/admin/mfa/authenticator/{totp.id}/change/",
