@@ -320,3 +320,11 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# --- Hardening of issue 8 (accounts/limits.py, accounts/caching.py, exports/rights.py) --------------
+# Any query parameter or posted field longer than this is a 400 naming it (forms keep tighter limits).
+MAX_INPUT_LENGTH = env.int("MAX_INPUT_LENGTH", default=2000)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.limits.InputLimitsMiddleware",
+)

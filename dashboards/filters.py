@@ -20,6 +20,11 @@ from .queries import run_file
 from .warehouse.compiler import Attributes, Restriction, attributes
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A value as a message quotes it: cut short, so that a long one is not echoed back whole."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 class FilterError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(f"{param}: {message}")
@@ -124,7 +129,7 @@ def _parse_date(query: QueryDict, param: str) -> dt.date | None:
     except ValueError:
         day = None
     if day is None:
-        raise FilterError(param, f"'{raw[:40]}' is not a date (use YYYY-MM-DD)")
+        raise FilterError(param, f"'{shown(raw)}' is not a date (use YYYY-MM-DD)")
     if not DATE_MIN <= day <= DATE_MAX:
         raise FilterError(param, f"{day} is outside the dates the portal handles ({DATE_MIN} to {DATE_MAX})")
     return day
@@ -158,11 +163,11 @@ def parse_filters(
     allowed = set(VIEW_PARAMS) | {f.param for f in FILTERS} | set(extra)
     for param in query:
         if param not in allowed:
-            raise FilterError(param, "is not a filter of this page")
+            raise FilterError(shown(param), "is not a filter of this page")
     date_from, date_to = _parse_date(query, "from"), _parse_date(query, "to")
     preset = query.get("preset") or ("custom" if date_from or date_to else default_preset)
     if preset not in PRESETS:
-        raise FilterError("preset", f"'{preset}' is not one of {', '.join(PRESETS)}")
+        raise FilterError("preset", f"'{shown(preset)}' is not one of {', '.join(PRESETS)}")
     if preset == "custom":
         if date_from is None or date_to is None:
             raise FilterError("from" if date_from is None else "to", "a custom range needs both from and to")
@@ -179,13 +184,13 @@ def parse_filters(
         known = options.get(f.param, [])
         for value in chosen:
             if value not in known:
-                raise FilterError(f.param, f"'{value}' is not a {f.label.lower()} in the data")
+                raise FilterError(f.param, f"'{shown(value)}' is not a {f.label.lower()} in the data")
         values[f.param] = list(dict.fromkeys(chosen))
 
     days = (date_to - date_from).days + 1
     grain = query.get("grain") or default_grain(days)
     if grain not in GRAINS:
-        raise FilterError("grain", f"'{grain}' is not one of {', '.join(GRAINS)}")
+        raise FilterError("grain", f"'{shown(grain)}' is not one of {', '.join(GRAINS)}")
     return Filters(preset, date_from, date_to, attributes(values), grain, query.get("tab", ""))
 
 
