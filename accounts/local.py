@@ -13,8 +13,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
