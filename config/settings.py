@@ -328,3 +328,16 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "accounts.limits.InputLimitsMiddleware",
 )
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.caching.PrivateResponsesMiddleware",
+)
+# Unsubscribe links in digests work this many days (a newer digest carries a fresh one).
+UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=60)
+# Behind a proxy, allauth's sign-in rate limit reads the client from X-Forwarded-For: the hop that
+# many proxies from the right (each proxy of ours appends one), or a header the proxy sets itself.
+if env.bool("BEHIND_PROXY", default=False):
+    ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+else:
+    ALLAUTH_TRUSTED_PROXY_COUNT = 0

@@ -60,15 +60,28 @@ def subscription_resume(sub: Subscription) -> None:
     Subscription.objects.filter(id=sub.id).update(active=True, next_run_at=sub.next_run_at)
 
 
+class LinkExpired(Exception):
+    """An unsubscribe link older than UNSUBSCRIBE_LINK_DAYS."""
+
+
 def unsubscribe_token(sub: Subscription, user: User) -> str:
     return signing.dumps({"s": sub.id, "u": user.id}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def unsubscribe_target(token: str) -> tuple[Subscription, User] | None:
+    """Whom a link unsubscribes from what; None for a forged link; LinkExpired once it is too old."""
+    from django.conf import settings
+
+    max_age = dt.timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS)
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired(str(exc)) from exc
+    except signing.BadSignature:
+        return None
+    try:
         return Subscription.objects.get(id=data["s"]), User.objects.get(id=data["u"])
-    except (signing.BadSignature, KeyError, TypeError, Subscription.DoesNotExist, User.DoesNotExist):
+    except (KeyError, TypeError, Subscription.DoesNotExist, User.DoesNotExist):
         return None
 
 

@@ -265,9 +265,12 @@ def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpR
 @csrf_exempt  # the signed token is the authority; mail clients post RFC 8058 one-click without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
-    target = digests.unsubscribe_target(token)
+    try:
+        target = digests.unsubscribe_target(token)
+    except digests.LinkExpired:
+        return _no_store(render(request, "exports/unsubscribe.html", {"expired": True}, status=410))
     if target is None:
-        return render(request, "exports/unsubscribe.html", {"invalid": True}, status=404)
+        return _no_store(render(request, "exports/unsubscribe.html", {"invalid": True}, status=404))
     sub, user = target
     ws = WORKSPACES.get(sub.workspace)
     context = {"sub": sub, "title": ws.title if ws else sub.workspace, "token": token, "done": False}
@@ -282,4 +285,10 @@ def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
             subscription=sub.pk,
         )
         context["done"] = True
-    return render(request, "exports/unsubscribe.html", context)
+    return _no_store(render(request, "exports/unsubscribe.html", context))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """The page of a personal link: neither a shared cache nor the browser keeps it."""
+    response["Cache-Control"] = "private, no-store"
+    return response
