@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Identity and access"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the audit log's receivers)
+        from . import mfa_admin, signals  # noqa: F401  (signals connects the audit log's receivers)
+
+        mfa_admin.register()  # after the admin's autodiscovery registered allauth's own

@@ -17,13 +17,17 @@ current_request: ContextVar[HttpRequest | None] = ContextVar("current_request", 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR is the proxy's address behind one; trust X-Forwarded-For only when told to.
+    # REMOTE_ADDR is the proxy's address behind one; trust X-Forwarded-For only when told to, and only
+    # the hop our own proxies appended (the same address allauth's sign-in rate limit counts).
     from django.conf import settings
 
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip() or None
+    header = getattr(settings, "ALLAUTH_TRUSTED_CLIENT_IP_HEADER", None)
+    if header and request.headers.get(header):
+        return request.headers[header].strip() or None
+    hops = int(getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0) or 0)
+    forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if ip.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -12,7 +12,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import LoginForm
+from django import forms
 from django.contrib.auth import BACKEND_SESSION_KEY
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -22,8 +24,20 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         return False
 
 
+# No account name or e-mail address is longer; no password needs to be (hashing a huge one is slow).
+MAX_LOGIN_LENGTH = 254
+MAX_PASSWORD_LENGTH = 1024
+
+
+def _cap(field: forms.Field, limit: int) -> None:
+    field.max_length = limit  # type: ignore[attr-defined]
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+
+
 class SignInForm(LoginForm):
-    """allauth's form; also takes `username` (the name of Django's own field) for `login`."""
+    """allauth's form; also takes `username` (the name of Django's own field) for `login`. The name and
+    password are length-checked before anything looks them up."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         data = kwargs.get("data")
@@ -32,6 +46,9 @@ class SignInForm(LoginForm):
             data["login"] = data["username"]
             kwargs["data"] = data
         super().__init__(*args, **kwargs)
+        _cap(self.fields["login"], MAX_LOGIN_LENGTH)
+        if "password" in self.fields:
+            _cap(self.fields["password"], MAX_PASSWORD_LENGTH)
 
 
 def has_totp(user: Any) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 from django.conf import settings
@@ -123,10 +123,17 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         return user
 
 
+def is_absolute_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("https", "http") and bool(parts.netloc)
+
+
 def provider_logout_url(request: HttpRequest, id_token: str | None) -> str | None:
     """The provider's end-session URL for this session (RP-initiated logout), or None."""
-    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "")
-    if not (getattr(settings, "OIDC_ENABLED", False) and endpoint and id_token):
+    endpoint = getattr(settings, "OIDC_OP_LOGOUT_ENDPOINT", "") or ""
+    if not (getattr(settings, "OIDC_ENABLED", False) and id_token and is_absolute_url(endpoint)):
+        # No provider endpoint really known: end the portal's session only, and never put the ID
+        # token in a URL that is not the provider's (a relative one would be the portal's own).
         return None
     params = {
         "id_token_hint": id_token,

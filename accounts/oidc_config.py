@@ -29,10 +29,11 @@ def oidc_settings(
     renew_seconds: int = 300,
     timeout_seconds: int = 10,
 ) -> dict[str, Any]:
-    """The settings mozilla-django-oidc and accounts.oidc read. end_session_endpoint None: derived;
+    """The settings mozilla-django-oidc and accounts.oidc read. end_session_endpoint None: derived from
+    the issuer (none without an issuer: the four explicit endpoints say nothing about sign-out);
     "" : the provider has none (sign-out then ends only the portal's session)."""
     if end_session_endpoint is None:
-        end_session_endpoint = okta_endpoint(issuer, "logout")
+        end_session_endpoint = okta_endpoint(issuer, "logout") if issuer.strip() else ""
     return {
         "OIDC_ENABLED": True,
         "OIDC_ISSUER": issuer.rstrip("/"),

@@ -320,3 +320,24 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# --- Hardening of issue 8 (accounts/limits.py, accounts/caching.py, exports/rights.py) --------------
+# Any query parameter or posted field longer than this is a 400 naming it (forms keep tighter limits).
+MAX_INPUT_LENGTH = env.int("MAX_INPUT_LENGTH", default=2000)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.limits.InputLimitsMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "accounts.caching.PrivateResponsesMiddleware",
+)
+# Unsubscribe links in digests work this many days (a newer digest carries a fresh one).
+UNSUBSCRIBE_LINK_DAYS = env.int("UNSUBSCRIBE_LINK_DAYS", default=60)
+# Behind a proxy, allauth's sign-in rate limit reads the client from X-Forwarded-For: the hop that
+# many proxies from the right (each proxy of ours appends one), or a header the proxy sets itself.
+if env.bool("BEHIND_PROXY", default=False):
+    ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
+else:
+    ALLAUTH_TRUSTED_PROXY_COUNT = 0

@@ -20,6 +20,11 @@ from .queries import run_file
 from .warehouse.compiler import Attributes, Restriction, attributes
 
 
+def shown(value: str, limit: int = 40) -> str:
+    """A value as a message quotes it: cut short, so that a long one is not echoed back whole."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 class FilterError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(f"{param}: {message}")
@@ -59,6 +64,10 @@ PRESETS: dict[str, str] = {
     "custom": "Custom range",
 }
 DEFAULT_PRESET = "last_90"
+# The dates a view may name. Wide enough for any real data, narrow enough that every range has a
+# previous period of equal length and a day after (date arithmetic past year 1 or 9999 overflows).
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2999, 12, 31)
 GRAINS: dict[str, str] = {"hour": "Hour", "day": "Day", "week": "Week", "month": "Month"}
 VIEW_PARAMS = ("from", "to", "preset", "grain", "tab")
 
@@ -116,9 +125,14 @@ def _parse_date(query: QueryDict, param: str) -> dt.date | None:
     if raw is None or raw == "":
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw) if len(raw) <= 10 else None
     except ValueError:
-        raise FilterError(param, f"'{raw}' is not a date (use YYYY-MM-DD)") from None
+        day = None
+    if day is None:
+        raise FilterError(param, f"'{shown(raw)}' is not a date (use YYYY-MM-DD)")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise FilterError(param, f"{day} is outside the dates the portal handles ({DATE_MIN} to {DATE_MAX})")
+    return day
 
 
 def preset_range(preset: str, data: DataRange) -> tuple[dt.date, dt.date]:
@@ -149,11 +163,11 @@ def parse_filters(
     allowed = set(VIEW_PARAMS) | {f.param for f in FILTERS} | set(extra)
     for param in query:
         if param not in allowed:
-            raise FilterError(param, "is not a filter of this page")
+            raise FilterError(shown(param), "is not a filter of this page")
     date_from, date_to = _parse_date(query, "from"), _parse_date(query, "to")
     preset = query.get("preset") or ("custom" if date_from or date_to else default_preset)
     if preset not in PRESETS:
-        raise FilterError("preset", f"'{preset}' is not one of {', '.join(PRESETS)}")
+        raise FilterError("preset", f"'{shown(preset)}' is not one of {', '.join(PRESETS)}")
     if preset == "custom":
         if date_from is None or date_to is None:
             raise FilterError("from" if date_from is None else "to", "a custom range needs both from and to")
@@ -170,13 +184,13 @@ def parse_filters(
         known = options.get(f.param, [])
         for value in chosen:
             if value not in known:
-                raise FilterError(f.param, f"'{value}' is not a {f.label.lower()} in the data")
+                raise FilterError(f.param, f"'{shown(value)}' is not a {f.label.lower()} in the data")
         values[f.param] = list(dict.fromkeys(chosen))
 
     days = (date_to - date_from).days + 1
     grain = query.get("grain") or default_grain(days)
     if grain not in GRAINS:
-        raise FilterError("grain", f"'{grain}' is not one of {', '.join(GRAINS)}")
+        raise FilterError("grain", f"'{shown(grain)}' is not one of {', '.join(GRAINS)}")
     return Filters(preset, date_from, date_to, attributes(values), grain, query.get("tab", ""))
 
 

@@ -25,6 +25,7 @@ from .filters import (
     load_data_range,
     load_options,
     parse_filters,
+    shown,
 )
 from .presets import preference_of, visible_presets
 from .queries import run_file
@@ -67,7 +68,7 @@ def load_page(request: HttpRequest, slug: str) -> Page:
     default = preference_of(request.user).default_preset
     filters = parse_filters(request.GET, options=options, data=data, default_preset=default)
     if filters.tab and filters.tab not in ws.tabs:
-        raise FilterError("tab", f"'{filters.tab}' is not a tab of {ws.title}")
+        raise FilterError("tab", f"'{shown(filters.tab)}' is not a tab of {ws.title}")
     return Page(ws, viewer, filters, options, data)
 
 

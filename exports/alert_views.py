@@ -7,14 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
+from accounts.access import viewer_for
 from dashboards.charts.registry import WORKSPACES
+from dashboards.refusals import forbidden
 from dashboards.views import Page, visible_workspaces
 
 from .models import Alert
 from .views import with_page
+
+NO_ALERTS = "Your role may not set alerts."
 
 
 class AlertForm(forms.Form):
@@ -37,8 +42,8 @@ class AlertForm(forms.Form):
 def alert_create(request: HttpRequest, page: Page) -> HttpResponse:
     assert isinstance(request.user, User)
     if not page.viewer.can_subscribe:
-        audit.record("denied", audit.asked(request), request=request, reason="role may not set alerts")
-        return HttpResponse("Your role may not set alerts.", status=403, content_type="text/plain")
+        back = f"{reverse('workspace', args=[page.workspace.slug])}?{page.filters.querystring()}"
+        return forbidden(request, NO_ALERTS, back_url=back)
     kpis = [(c.id, c.title) for c in page.workspace.kpis]
     if not kpis:
         raise Http404("This workspace has no key figures to watch")
@@ -92,6 +97,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
 def alert_action(request: HttpRequest, alert_id: int, action: str) -> HttpResponse:
     assert isinstance(request.user, User)
     alert = get_object_or_404(Alert, id=alert_id, user=request.user)
+    if action == "resume" and not viewer_for(request.user).can_subscribe:
+        return forbidden(request, NO_ALERTS, back_url=reverse("alerts"))
     if action == "delete":
         alert.delete()
         messages.success(request, "Alert deleted.")

@@ -14,12 +14,12 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import viewer_for
 from dashboards.charts.formatting import fmt_value, to_float
 from dashboards.charts.service import load_chart
 from dashboards.charts.spec import Kind
 from dashboards.warehouse.client import WarehouseError
 
+from . import rights
 from .emails import make_message
 from .models import Alert, AlertEvent
 from .report import ReportError, describe_filters, parse_view
@@ -29,11 +29,12 @@ log = logging.getLogger(__name__)
 
 def alert_value(alert: Alert) -> float | None:
     """The KPI's current value for the alert's filters, seen through its owner's viewer."""
-    ws, filters, _ = parse_view(alert.workspace, alert.query, viewer_for(alert.user))
+    viewer = rights.subscriber_viewer(alert.user, alert.workspace)
+    ws, filters, _ = parse_view(alert.workspace, alert.query, viewer)
     chart = ws.chart(alert.chart_id)
     if chart is None or chart.kind is not Kind.KPI:
         raise ReportError(f"'{alert.chart_id}' is not a KPI of {ws.title}.")
-    view = load_chart(chart, filters, viewer_for(alert.user))
+    view = load_chart(chart, filters, viewer)
     if view.error:
         raise WarehouseError(view.error)
     if view.empty or view.result is None:
@@ -114,7 +115,9 @@ def evaluate(alert_id: int, now: dt.datetime | None = None) -> AlertEvent | None
 def alert_message(alert: Alert, event: AlertEvent):  # type: ignore[no-untyped-def]
     from django.conf import settings
 
-    ws, filters, _ = parse_view(alert.workspace, alert.query, viewer_for(alert.user))
+    ws, filters, _ = parse_view(
+        alert.workspace, alert.query, rights.subscriber_viewer(alert.user, alert.workspace)
+    )
     chart = ws.chart(alert.chart_id)
     assert chart is not None
     context = {

@@ -26,9 +26,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import viewer_for
-
-from . import images
+from . import images, rights
 from .emails import RelatedMessage, make_message
 from .models import DigestRun, Subscription
 from .pdf import render_workspace_pdf
@@ -62,15 +60,28 @@ def subscription_resume(sub: Subscription) -> None:
     Subscription.objects.filter(id=sub.id).update(active=True, next_run_at=sub.next_run_at)
 
 
+class LinkExpired(Exception):
+    """An unsubscribe link older than UNSUBSCRIBE_LINK_DAYS."""
+
+
 def unsubscribe_token(sub: Subscription, user: User) -> str:
     return signing.dumps({"s": sub.id, "u": user.id}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def unsubscribe_target(token: str) -> tuple[Subscription, User] | None:
+    """Whom a link unsubscribes from what; None for a forged link; LinkExpired once it is too old."""
+    from django.conf import settings
+
+    max_age = dt.timedelta(days=settings.UNSUBSCRIBE_LINK_DAYS)
     try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired(str(exc)) from exc
+    except signing.BadSignature:
+        return None
+    try:
         return Subscription.objects.get(id=data["s"]), User.objects.get(id=data["u"])
-    except (signing.BadSignature, KeyError, TypeError, Subscription.DoesNotExist, User.DoesNotExist):
+    except (KeyError, TypeError, Subscription.DoesNotExist, User.DoesNotExist):
         return None
 
 
@@ -175,12 +186,8 @@ def build_digest(run: DigestRun) -> RelatedMessage:
     assert user is not None
     if not user.email:
         raise ReportError(f"{user.get_username()} has no e-mail address.")
-    try:
-        viewer = viewer_for(user)
-    except PermissionError as exc:  # accounts.access.NoAccess: no role any more
-        raise ReportError(f"{user.get_username()} has no access to the portal: {exc}") from exc
-    if not getattr(viewer, "may_open", lambda slug: True)(sub.workspace):
-        raise ReportError(f"{user.get_username()} may not open the {sub.workspace} workspace.")
+    # The recipient's rights as of now: their role may have changed since the subscription was made.
+    viewer = rights.subscriber_viewer(user, sub.workspace)
     report = load_report(sub.workspace, sub.query, viewer)
     charts: list[dict[str, object]] = []
     inline: list[tuple[str, bytes]] = []
@@ -195,12 +202,16 @@ def build_digest(run: DigestRun) -> RelatedMessage:
 
     unsubscribe_url = settings.PORTAL_URL + reverse("unsubscribe", args=[unsubscribe_token(sub, user)])
     attachments = []
-    if sub.attach_pdf:
+    pdf_note = ""
+    if sub.attach_pdf and not viewer.can_export:
+        pdf_note = rights.NO_PDF
+    elif sub.attach_pdf:
         pdf = render_workspace_pdf(sub.workspace, sub.query, viewer)
         attachments.append((f"{sub.workspace}-{timezone.localdate():%Y%m%d}.pdf", pdf, "application/pdf"))
     context = {
         "subscription": sub,
         "run": run,
+        "pdf_note": pdf_note,
         "report": report,
         "user": user,
         "filter_words": report.filter_words,

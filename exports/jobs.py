@@ -10,8 +10,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import viewer_for
-
+from . import rights
 from .models import ExportJob
 from .pdf import render_workspace_pdf
 from .report import ReportError
@@ -49,8 +48,8 @@ def export_run(job_id: str) -> None:
         message="Started",
         attempts=job.attempts + 1,
     )
-    viewer = viewer_for(job.user)
     try:
+        viewer = rights.exporter_viewer(job.user, job.workspace)
         pdf = render_workspace_pdf(job.workspace, job.query, viewer, progress=_progress(str(job.id)))
     except ReportError as exc:
         export_failed(str(job.id), str(exc))

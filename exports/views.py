@@ -22,10 +22,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
+from accounts.access import viewer_for
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import load_chart
 from dashboards.filters import FilterError, salvage
 from dashboards.presets import visible_presets
+from dashboards.refusals import forbidden
 from dashboards.views import Page, bad_filter, load_page, visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
@@ -33,6 +35,13 @@ from . import digests, jobs
 from .csv import chart_rows, write_csv
 from .models import ExportJob, Subscription
 from .report import describe_filters
+
+NO_SUBSCRIBE = "Your role may not subscribe to digests."
+
+
+def _back(page: Page) -> str:
+    """The view a refusal leads back to."""
+    return f"{reverse('workspace', args=[page.workspace.slug])}?{page.filters.querystring()}"
 
 
 def with_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -60,8 +69,9 @@ def chart_csv(request: HttpRequest, page: Page, chart_id: str) -> HttpResponse:
     if chart is None:
         raise Http404("No such chart")
     if not page.viewer.can_export:
-        audit.record("denied", audit.asked(request), request=request, reason="role may not export")
-        return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
+        return forbidden(
+            request, "Your role may not export data, so it cannot download CSV files.", back_url=_back(page)
+        )
     view = load_chart(chart, page.filters, page.viewer)
     if view.error or view.result is None:
         return HttpResponse(view.error, status=503, content_type="text/plain")
@@ -82,8 +92,9 @@ def chart_csv(request: HttpRequest, page: Page, chart_id: str) -> HttpResponse:
 def export_pdf(request: HttpRequest, page: Page) -> HttpResponse:
     """Queue a PDF of the view in the query string (validated as the page validates it)."""
     if not page.viewer.can_export:
-        audit.record("denied", audit.asked(request), request=request, reason="role may not export")
-        return HttpResponse("Your role may not export data.", status=403, content_type="text/plain")
+        return forbidden(
+            request, "Your role may not export data, so it cannot export a PDF.", back_url=_back(page)
+        )
     assert isinstance(request.user, User)
     job = jobs.export_create(user=request.user, slug=page.workspace.slug, query=page.filters.querystring())
     audit.record("export", audit.asked(request), request=request, format="pdf", job=str(job.id))
@@ -171,10 +182,15 @@ def subscribe(request: HttpRequest, page: Page) -> HttpResponse:
     """GET: the form for the view in the query string. POST: create the subscription."""
     assert isinstance(request.user, User)
     if not page.viewer.can_subscribe:
-        audit.record("denied", audit.asked(request), request=request, reason="role may not subscribe")
-        return HttpResponse("Your role may not subscribe to digests.", status=403, content_type="text/plain")
+        return forbidden(request, NO_SUBSCRIBE, back_url=_back(page))
     if request.method == "POST":
         data = request.POST
+        if data.get("attach_pdf") and not page.viewer.can_export:
+            return forbidden(
+                request,
+                "Your role may not export data, so a digest cannot carry the PDF. Subscribe without it.",
+                back_url=_back(page),
+            )
         frequency = data.get("frequency", "weekly")
         tz = data.get("time_zone") or "UTC"
         if frequency not in Subscription.Frequency.values or tz not in zoneinfo.available_timezones():
@@ -209,6 +225,7 @@ def subscribe(request: HttpRequest, page: Page) -> HttpResponse:
         "hours": range(24),
         "days": range(1, 29),
         "time_zones": sorted(zoneinfo.available_timezones()),
+        "may_attach_pdf": page.viewer.can_export,
         "default_tz": timezone.get_current_timezone_name(),
     }
     return render(request, "exports/subscribe.html", context)
@@ -243,6 +260,8 @@ def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpR
         Subscription, id=sub_id, group__user=request.user.pk
     )
     own = sub.user_id == request.user.pk
+    if action in ("resume", "send-now") and not viewer_for(request.user).can_subscribe:
+        return forbidden(request, NO_SUBSCRIBE, back_url=reverse("subscriptions"))
     if action == "pause" and own:
         digests.subscription_pause(sub)
         messages.success(request, "Paused.")
@@ -265,9 +284,12 @@ def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpR
 @csrf_exempt  # the signed token is the authority; mail clients post RFC 8058 one-click without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
-    target = digests.unsubscribe_target(token)
+    try:
+        target = digests.unsubscribe_target(token)
+    except digests.LinkExpired:
+        return _no_store(render(request, "exports/unsubscribe.html", {"expired": True}, status=410))
     if target is None:
-        return render(request, "exports/unsubscribe.html", {"invalid": True}, status=404)
+        return _no_store(render(request, "exports/unsubscribe.html", {"invalid": True}, status=404))
     sub, user = target
     ws = WORKSPACES.get(sub.workspace)
     context = {"sub": sub, "title": ws.title if ws else sub.workspace, "token": token, "done": False}
@@ -282,4 +304,10 @@ def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
             subscription=sub.pk,
         )
         context["done"] = True
-    return render(request, "exports/unsubscribe.html", context)
+    return _no_store(render(request, "exports/unsubscribe.html", context))
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    """The page of a personal link: neither a shared cache nor the browser keeps it."""
+    response["Cache-Control"] = "private, no-store"
+    return response

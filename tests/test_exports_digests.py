@@ -124,8 +124,10 @@ def test_each_recipient_gets_the_digest_of_their_own_scope(
     team.user_set.add(ana, emil)
     sub = due_subscription(None, group=team)
     scoped = Viewer(username="emil", scope=DataScope.of({"region": ["EMEA"]}))
-    real = digests.viewer_for
-    monkeypatch.setattr(digests, "viewer_for", lambda user: scoped if user.username == "emil" else real(user))
+    from exports import rights
+
+    real = rights.viewer_for
+    monkeypatch.setattr(rights, "viewer_for", lambda user: scoped if user.username == "emil" else real(user))
 
     for run_id in digests.dispatch_due():
         assert digests.deliver_run(run_id) == "sent"
