@@ -205,18 +205,20 @@ HELPDESK_TICKET_URL = env.str("HELPDESK_TICKET_URL", default="https://helpdesk.e
 
 # --- Celery, exports, digests and alerts (exports/; see config/celery.py) ------------------------
 INSTALLED_APPS += ["django_celery_beat"]
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport in var/broker (one machine,
-# no server; a killed worker's message is lost there, while on Redis it goes to another worker).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem"):
+# Redis when REDIS_URL is set; otherwise kombu's SQLAlchemy transport on a SQLite file in var/ (one
+# machine, no server). The filesystem transport crashed the worker under load (a read of a half-written
+# message file); SQLite serialises every get with BEGIN IMMEDIATE, so readers never see half a message.
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+)
+if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(VAR_DIR / "broker" / "queue"),
-        "data_folder_out": str(VAR_DIR / "broker" / "queue"),
-        "control_folder": str(VAR_DIR / "broker" / "control"),
-        "store_processed": False,
+        # Passed to sqlalchemy.create_engine: wait up to 30 s for SQLite's write lock instead of failing.
+        "connect_args": {"timeout": 30},
+        "pool_pre_ping": True,
+        "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.5),
     }
-    for _folder in ("queue", "control"):
-        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A task not acknowledged within this many seconds (its worker died) is delivered again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
