@@ -142,8 +142,14 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if os.environ.get("EMAIL_URL"):
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+    vars().update(EMAIL_CONFIG)
+else:  # the demo: each e-mail is a file in var/outbox, listed for administrators on /outbox/
+    EMAIL_BACKEND = "exports.outbox.OutboxBackend"
+EMAIL_OUTBOX_DIR = env.path("EMAIL_OUTBOX_DIR", default=VAR_DIR / "outbox")
+# Seconds an SMTP connect, send or reply may take before the attempt fails (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- The warehouse -------------------------------------------------------------------------------
@@ -217,7 +223,6 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
         # Passed to sqlalchemy.create_engine: wait up to 30 s for SQLite's write lock instead of failing.
         "connect_args": {"timeout": 30},
         "pool_pre_ping": True,
-        "polling_interval": env.float("CELERY_POLLING_INTERVAL", default=0.5),
     }
 else:
     # A task not acknowledged within this many seconds (its worker died) is delivered again.
@@ -237,7 +242,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: derived from HOST and PORT, which `make run` passes on (so `make run PORT=8107` links to 8107).
+PORTAL_URL = env.str(
+    "PORTAL_URL", default=f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 ALERT_COOLDOWN_MINUTES = env.int("ALERT_COOLDOWN_MINUTES", default=60)
 
 # --- Identity and access (accounts/; see README.md "Sign-in and roles") ---------------------------
