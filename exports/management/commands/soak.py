@@ -43,7 +43,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _tree_rss_mb(pid: int) -> float:
+def _tree_pss_mb(pid: int) -> float:
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
@@ -52,7 +52,7 @@ def _tree_rss_mb(pid: int) -> float:
     total = 0
     for proc in procs:
         try:
-            total += proc.memory_info().rss
+            total += proc.memory_full_info().pss  # shared pages counted once
         except psutil.Error:
             pass
     return total / 2**20
@@ -123,7 +123,7 @@ class Command(BaseCommand):
                                 http_ok += r.status == 200
                         except Exception:
                             http_errors += 1
-                    memory.append(_tree_rss_mb(supervisor.pid))
+                    memory.append(_tree_pss_mb(supervisor.pid))
                     next_http = now + 10
                 if now >= next_report:
                     self.stdout.write(
@@ -170,6 +170,6 @@ class Command(BaseCommand):
             f"elapsed {(timezone.now() - since).total_seconds() / 60:.1f} min | "
             f"exports {exports} | digests {runs} | alert events {events.count()} "
             f"(e-mailed {events.filter(emailed=True).count()}) | outbox {mails} | "
-            f"http ok {ok} errors {errors} | restarts {restarts} | tracebacks {tracebacks} | rss {mem}"
+            f"http ok {ok} errors {errors} | restarts {restarts} | tracebacks {tracebacks} | memory (PSS of the process tree) {mem}"
         )
         return line if brief else "soak figures: " + line
