@@ -10,6 +10,7 @@ folder unless EMAIL_URL is set. Run it on a scratch VAR_DIR, e.g.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -51,10 +52,8 @@ def _tree_pss_mb(pid: int) -> float:
         return 0.0
     total = 0
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += proc.memory_full_info().pss  # shared pages counted once
-        except psutil.Error:
-            pass
     return total / 2**20
 
 
@@ -154,10 +153,12 @@ class Command(BaseCommand):
         self, since: dt.datetime, ok: int, errors: int, memory: list[float], log_path: Path, *, brief: bool
     ) -> str:
         exports = {
-            s: ExportJob.objects.filter(created_at__gte=since, status=s).count() for s in ExportJob.Status
+            str(s.value): ExportJob.objects.filter(created_at__gte=since, status=s).count()
+            for s in ExportJob.Status
         }
         runs = {
-            s: DigestRun.objects.filter(created_at__gte=since, status=s).count() for s in DigestRun.Status
+            str(s.value): DigestRun.objects.filter(created_at__gte=since, status=s).count()
+            for s in DigestRun.Status
         }
         events = AlertEvent.objects.filter(created_at__gte=since)
         log_text = log_path.read_text(errors="replace") if log_path.exists() else ""
