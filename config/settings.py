@@ -96,18 +96,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A Redis outage degrades to this process's memory (sign-in's rate limiter and chart
+            # results keep working) instead of failing pages; see dashboards/fallback_cache.py.
+            "BACKEND": "dashboards.fallback_cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                # A Redis outage degrades to uncached queries instead of failing pages.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=2),
             },
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -145,6 +143,8 @@ WHITENOISE_MAX_AGE = 31536000
 if os.environ.get("EMAIL_URL"):
     EMAIL_CONFIG = env.email_url("EMAIL_URL")
     vars().update(EMAIL_CONFIG)
+    if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend":
+        EMAIL_BACKEND = "exports.smtp.EmailBackend"  # knows "refused" from "maybe delivered"
 else:  # the demo: each e-mail is a file in var/outbox, listed for administrators on /outbox/
     EMAIL_BACKEND = "exports.outbox.OutboxBackend"
 EMAIL_OUTBOX_DIR = env.path("EMAIL_OUTBOX_DIR", default=VAR_DIR / "outbox")
@@ -227,9 +227,20 @@ if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
 else:
     # A task not acknowledged within this many seconds (its worker died) is delivered again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1),
+        "socket_timeout": env.float("REDIS_TIMEOUT", default=2),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task gives up on a broker that does not answer after a few seconds (the job
+# stays in the database and is queued again by exports.tasks.requeue_stalled).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -330,3 +341,9 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# --- Steady running (issue 9): queue outages, timeouts ----------------------------------------------------
+# A job, digest or alert e-mail that waited this long since it was queued is queued again (beat, every
+# minute, and when a worker starts); after EXPORTS_GIVE_UP_HOURS it is marked failed, visibly.
+EXPORTS_REQUEUE_AFTER_MINUTES = env.int("EXPORTS_REQUEUE_AFTER_MINUTES", default=5)
+EXPORTS_GIVE_UP_HOURS = env.int("EXPORTS_GIVE_UP_HOURS", default=6)
