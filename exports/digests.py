@@ -32,7 +32,7 @@ from . import images
 from .emails import RelatedMessage, make_message
 from .models import DigestRun, Subscription
 from .pdf import render_workspace_pdf
-from .queueing import enqueue
+from .queueing import enqueue, publish
 from .report import ReportError, describe_data_range, load_report
 from .smtp import MaybeDelivered
 
@@ -181,13 +181,20 @@ def send_now(sub: Subscription, user: User) -> tuple[DigestRun, bool]:
 
     Returns the run and whether it is on the task queue (False: kept, queued again when the queue is
     back). Raises NoEmailAddress before creating anything when the user has no address."""
+    from .tasks import send_digest
+
     require_email(user)
-    with transaction.atomic():
-        run = DigestRun.objects.create(
-            subscription=sub, recipient=user, scheduled_for=timezone.now(), kind=DigestRun.Kind.NOW
-        )
-        outcomes = _queue([run.id])
-    return run, all(outcomes)
+    run = DigestRun.objects.create(
+        subscription=sub,
+        recipient=user,
+        scheduled_for=timezone.now(),
+        kind=DigestRun.Kind.NOW,
+        queued_at=timezone.now(),
+    )
+    queued = publish(send_digest, run.id)
+    if not queued:
+        DigestRun.objects.filter(id=run.id).update(queued_at=None)  # the next sweep queues it
+    return run, queued
 
 
 # --- Delivery: render for the recipient, claim, send ------------------------------------------------------
