@@ -22,7 +22,7 @@ from django.test import Client
 from django.utils import timezone
 
 from exports import alerts, digests, queueing
-from exports.models import AlertEvent, DigestRun, ExportJob, Subscription
+from exports.models import DigestRun, ExportJob, Subscription
 from tests.fixtures.celery_worker import (
     REPO_ROOT,
     SmtpServer,
