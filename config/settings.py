@@ -347,3 +347,5 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # minute, and when a worker starts); after EXPORTS_GIVE_UP_HOURS it is marked failed, visibly.
 EXPORTS_REQUEUE_AFTER_MINUTES = env.int("EXPORTS_REQUEUE_AFTER_MINUTES", default=5)
 EXPORTS_GIVE_UP_HOURS = env.int("EXPORTS_GIVE_UP_HOURS", default=6)
+# The embedded DuckDB warehouse interrupts a statement running longer than this (seconds; 0: never).
+WAREHOUSE_STATEMENT_TIMEOUT = env.float("WAREHOUSE_STATEMENT_TIMEOUT", default=30)
