@@ -349,3 +349,4 @@ EXPORTS_REQUEUE_AFTER_MINUTES = env.int("EXPORTS_REQUEUE_AFTER_MINUTES", default
 EXPORTS_GIVE_UP_HOURS = env.int("EXPORTS_GIVE_UP_HOURS", default=6)
 # The embedded DuckDB warehouse interrupts a statement running longer than this (seconds; 0: never).
 WAREHOUSE_STATEMENT_TIMEOUT = env.float("WAREHOUSE_STATEMENT_TIMEOUT", default=30)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("exports.outbox_views.outbox_context")  # type: ignore[index]

@@ -105,6 +105,28 @@ def requeue_stalled(now: dt.datetime | None = None) -> dict[str, int]:
     ):
         AlertEvent.objects.filter(id=event_id).update(queued_at=now)
         counts["alert_mails"] += publish(send_alert_email, event_id)
+    counts["broker_rows_purged"] = purge_delivered_messages()
     if any(counts.values()):
         log.info("requeue_stalled: %s", counts)
     return counts
+
+
+def purge_delivered_messages(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:
+    """Delete delivered messages from the embedded SQLite broker (kombu's SQLAlchemy transport keeps
+    them, marked invisible, for ever), so the file stays small over days. Other brokers: nothing."""
+    import sqlite3
+
+    prefix = "sqla+sqlite:///"
+    url = str(settings.CELERY_BROKER_URL)
+    if not url.startswith(prefix):
+        return 0
+    path = url[len(prefix) :]
+    cutoff = (dt.datetime.now() - older_than).strftime("%Y-%m-%d %H:%M:%S")  # kombu stores local time
+    try:
+        with sqlite3.connect(path, timeout=30) as db:
+            return db.execute(
+                "DELETE FROM kombu_message WHERE visible = 0 AND timestamp < ?", [cutoff]
+            ).rowcount
+    except sqlite3.Error as exc:
+        log.warning("could not purge delivered broker messages from %s: %s", path, exc)
+        return 0

@@ -78,7 +78,10 @@ def chart_csv(request: HttpRequest, page: Page, chart_id: str) -> HttpResponse:
 def where_mail_goes() -> str:
     """A sentence for the demo, whose e-mail stays in the outbox folder; nothing with a mail server."""
     if is_outbox():
-        return " This portal keeps its e-mail in an outbox (no mail server): administrators read it on the Outbox page."
+        return (
+            " This portal has no mail server: its e-mail is kept in the Outbox (at the top of the page), "
+            "where you can read it."
+        )
     return ""
 
 
