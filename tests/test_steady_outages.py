@@ -261,3 +261,34 @@ def test_portal_url_follows_host_and_port_when_unset() -> None:
     code = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_URL)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert out.stdout.strip() == "http://127.0.0.1:8107", out.stderr[-2000:]
+
+
+# --- The embedded broker --------------------------------------------------------------------------------------
+
+
+def test_the_sqlite_broker_delivers_each_message_once_and_its_delivered_rows_are_purged(
+    settings: Any, tmp_path: Path
+) -> None:
+    from kombu import Connection
+
+    url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    settings.CELERY_BROKER_URL = url
+    options = {"connect_args": {"timeout": 30}}
+    with Connection(url, transport_options=options) as conn:
+        queue = conn.SimpleQueue("soak")
+        for n in range(5):
+            queue.put({"n": n})
+        got = []
+        for _ in range(5):
+            message = queue.get(timeout=5)
+            got.append(message.payload["n"])
+            message.ack()
+        with pytest.raises(queue.Empty):
+            queue.get(timeout=0.5)
+        queue.close()
+    assert got == [0, 1, 2, 3, 4]
+    assert queueing.purge_delivered_messages(dt.timedelta(0)) == 5
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "broker.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM kombu_message").fetchone()[0] == 0
