@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.5
+SCAN_SECONDS = 3.0  # how often each program's descendants are listed (psutil walks /proc: not free)
 BACKOFF_MAX = 60.0
 STABLE_SECONDS = 60.0
 
@@ -155,7 +156,6 @@ class Supervisor:
             return
         code = program.process.poll()
         if code is None:
-            program.remember_descendants()
             return
         uptime = now - program.started_at
         program.kill_leftovers()
@@ -176,12 +176,17 @@ class Supervisor:
     def run(self) -> int:
         for program in self.programs:
             program.start()
+        next_scan = 0.0
         while self.stopping is None:
             now = time.monotonic()
             for program in self.programs:
                 if self.stopping is None:
                     self.check(program, now)
-            reap_orphans(self.ours())
+            if now >= next_scan:
+                for program in self.programs:
+                    program.remember_descendants()
+                reap_orphans(self.ours())
+                next_scan = now + SCAN_SECONDS
             time.sleep(POLL_SECONDS)
         return self.stop()
 

@@ -350,3 +350,14 @@ EXPORTS_GIVE_UP_HOURS = env.int("EXPORTS_GIVE_UP_HOURS", default=6)
 # The embedded DuckDB warehouse interrupts a statement running longer than this (seconds; 0: never).
 WAREHOUSE_STATEMENT_TIMEOUT = env.float("WAREHOUSE_STATEMENT_TIMEOUT", default=30)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("exports.outbox_views.outbox_context")  # type: ignore[index]
+# SQLite under web, worker, beat together: a transaction takes the write lock when it begins (no
+# "database is locked" when a read-then-write transaction cannot upgrade), waits up to 20 s for it,
+# and readers do not block the writer (WAL). Found by `manage.py soak`.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
