@@ -7,7 +7,7 @@
 - If the web server cannot stay up (it exits WEB_MAX_FAILURES times in a row within a minute of
   starting, e.g. its port is taken), everything stops with a message saying so.
 - SIGTERM or Ctrl-C: every program gets SIGTERM (the worker finishes its running task if it can),
-  and whatever is still alive after STOP_GRACE seconds (default 7) is killed with SIGKILL, process
+  and whatever is still alive after STOP_GRACE seconds (default 5) is killed with SIGKILL, process
   groups and every descendant, so all is gone within 10 s. The supervisor is a child subreaper
   (Linux), so processes that detach from their parents are still found and ended.
 
@@ -86,7 +86,7 @@ def programs_from_env() -> list[Program]:
     web_workers = os.environ.get("WEB_WORKERS", "2")
     concurrency = os.environ.get("CELERY_CONCURRENCY", "2")
     loglevel = os.environ.get("CELERY_LOGLEVEL", "warning")
-    grace = os.environ.get("STOP_GRACE", "7")
+    grace = os.environ.get("STOP_GRACE", "5")
     celery = [f"{bin_dir}/python", "-m", "celery", "-A", "config"]
     return [
         Program(
@@ -223,7 +223,7 @@ def main() -> int:
     become_subreaper()
     supervisor = Supervisor(
         programs_from_env(),
-        grace=float(os.environ.get("STOP_GRACE", "7")),
+        grace=float(os.environ.get("STOP_GRACE", "5")),
         web_max_failures=int(os.environ.get("WEB_MAX_FAILURES", "5")),
     )
     signal.signal(signal.SIGTERM, supervisor.request_stop)
