@@ -24,7 +24,7 @@ from .models import AlertEvent, DigestRun, ExportJob
 
 log = logging.getLogger(__name__)
 
-RUNNING_LEASE = dt.timedelta(minutes=30)  # an export "running" this long lost its worker
+RUNNING_LEASE = dt.timedelta(minutes=10)  # an export "running" this long lost its worker (PDFs take seconds)
 QUEUE_DOWN_MESSAGE = "The task queue is not answering; this is kept and starts when the queue is back."
 
 
