@@ -21,6 +21,8 @@ DEMO_ROLES: tuple[tuple[str, str, bool], ...] = (
     ("Administrator", "admin", True),
 )
 
+DEMO_EMAIL_DOMAIN = "example.com"  # reserved for examples (RFC 2606): never a real mailbox
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -48,6 +50,9 @@ def ensure_demo_users() -> list[DemoLogin]:
         user, created = User.objects.get_or_create(
             username=username, defaults={"is_staff": staff, "is_superuser": staff}
         )
+        if not user.email:  # so "Send me one now" and alerts reach the demo outbox
+            user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+            user.save(update_fields=["email"])
         if created or username not in passwords:
             passwords[username] = secrets.token_urlsafe(9)
             user.set_password(passwords[username])

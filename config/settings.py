@@ -96,18 +96,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # A Redis outage degrades to this process's memory (sign-in's rate limiter and chart
+            # results keep working) instead of failing pages; see dashboards/fallback_cache.py.
+            "BACKEND": "dashboards.fallback_cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                # A Redis outage degrades to uncached queries instead of failing pages.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 2,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=1),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=2),
             },
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -142,8 +140,16 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+if os.environ.get("EMAIL_URL"):
+    EMAIL_CONFIG = env.email_url("EMAIL_URL")
+    vars().update(EMAIL_CONFIG)
+    if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend":
+        EMAIL_BACKEND = "exports.smtp.EmailBackend"  # knows "refused" from "maybe delivered"
+else:  # the demo: each e-mail is a file in var/outbox, listed for administrators on /outbox/
+    EMAIL_BACKEND = "exports.outbox.OutboxBackend"
+EMAIL_OUTBOX_DIR = env.path("EMAIL_OUTBOX_DIR", default=VAR_DIR / "outbox")
+# Seconds an SMTP connect, send or reply may take before the attempt fails (and is retried).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 # --- The warehouse -------------------------------------------------------------------------------
@@ -205,24 +211,36 @@ HELPDESK_TICKET_URL = env.str("HELPDESK_TICKET_URL", default="https://helpdesk.e
 
 # --- Celery, exports, digests and alerts (exports/; see config/celery.py) ------------------------
 INSTALLED_APPS += ["django_celery_beat"]
-# Redis when REDIS_URL is set; otherwise kombu's filesystem transport in var/broker (one machine,
-# no server; a killed worker's message is lost there, while on Redis it goes to another worker).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL.startswith("filesystem"):
+# Redis when REDIS_URL is set; otherwise kombu's SQLAlchemy transport on a SQLite file in var/ (one
+# machine, no server). The filesystem transport crashed the worker under load (a read of a half-written
+# message file); SQLite serialises every get with BEGIN IMMEDIATE, so readers never see half a message.
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}"
+)
+if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(VAR_DIR / "broker" / "queue"),
-        "data_folder_out": str(VAR_DIR / "broker" / "queue"),
-        "control_folder": str(VAR_DIR / "broker" / "control"),
-        "store_processed": False,
+        # Passed to sqlalchemy.create_engine: wait up to 30 s for SQLite's write lock instead of failing.
+        "connect_args": {"timeout": 30},
+        "pool_pre_ping": True,
     }
-    for _folder in ("queue", "control"):
-        (VAR_DIR / "broker" / _folder).mkdir(parents=True, exist_ok=True)
 else:
     # A task not acknowledged within this many seconds (its worker died) is delivered again.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+        "socket_connect_timeout": env.float("REDIS_CONNECT_TIMEOUT", default=1),
+        "socket_timeout": env.float("REDIS_TIMEOUT", default=2),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task gives up on a broker that does not answer after a few seconds (the job
+# stays in the database and is queued again by exports.tasks.requeue_stalled).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -235,7 +253,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: derived from HOST and PORT, which `make run` passes on (so `make run PORT=8107` links to 8107).
+PORTAL_URL = env.str(
+    "PORTAL_URL", default=f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
 ALERT_COOLDOWN_MINUTES = env.int("ALERT_COOLDOWN_MINUTES", default=60)
 
 # --- Identity and access (accounts/; see README.md "Sign-in and roles") ---------------------------
@@ -341,3 +362,22 @@ if env.bool("BEHIND_PROXY", default=False):
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 else:
     ALLAUTH_TRUSTED_PROXY_COUNT = 0
+# --- Steady running (issue 9): queue outages, timeouts ----------------------------------------------------
+# A job, digest or alert e-mail that waited this long since it was queued is queued again (beat, every
+# minute, and when a worker starts); after EXPORTS_GIVE_UP_HOURS it is marked failed, visibly.
+EXPORTS_REQUEUE_AFTER_MINUTES = env.int("EXPORTS_REQUEUE_AFTER_MINUTES", default=5)
+EXPORTS_GIVE_UP_HOURS = env.int("EXPORTS_GIVE_UP_HOURS", default=6)
+# The embedded DuckDB warehouse interrupts a statement running longer than this (seconds; 0: never).
+WAREHOUSE_STATEMENT_TIMEOUT = env.float("WAREHOUSE_STATEMENT_TIMEOUT", default=30)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("exports.outbox_views.outbox_context")  # type: ignore[index]
+# SQLite under web, worker, beat together: a transaction takes the write lock when it begins (no
+# "database is locked" when a read-then-write transaction cannot upgrade), waits up to 20 s for it,
+# and readers do not block the writer (WAL). Found by `manage.py soak`.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dashboards.charts.formatting import fmt_value, to_float
@@ -23,6 +24,7 @@ from . import rights
 from .emails import make_message
 from .models import Alert, AlertEvent
 from .report import ReportError, describe_filters, parse_view
+from .smtp import MaybeDelivered
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +90,7 @@ def evaluate(alert_id: int, now: dt.datetime | None = None) -> AlertEvent | None
                 note = f"Within the {alert.cooldown_minutes}-minute cool-down: recorded, not e-mailed."
         else:
             last_trip = alert.events.filter(kind=AlertEvent.Kind.TRIPPED).first()
-            notify = bool(last_trip and last_trip.emailed)
+            notify = bool(last_trip and last_trip.mail not in (AlertEvent.Mail.NONE, AlertEvent.Mail.FAILED))
             if not notify:
                 note = "Recovered from a trip that was not e-mailed: recorded, not e-mailed."
         kind = AlertEvent.Kind.TRIPPED if new == Alert.State.TRIPPED else AlertEvent.Kind.RECOVERED
@@ -97,7 +99,9 @@ def evaluate(alert_id: int, now: dt.datetime | None = None) -> AlertEvent | None
             kind=kind,
             value=value,
             threshold=alert.threshold,
-            emailed=notify,
+            emailed=False,  # set once the mail server has taken the e-mail (deliver_mail)
+            mail=AlertEvent.Mail.PENDING if notify else AlertEvent.Mail.NONE,
+            queued_at=now,
             note=note,
             created_at=now,
         )
@@ -105,11 +109,55 @@ def evaluate(alert_id: int, now: dt.datetime | None = None) -> AlertEvent | None
             Alert.objects.filter(id=alert.id).update(last_notified_at=now)
     if notify:
         try:
-            alert_message(alert, event).send()
-        except Exception as exc:
-            AlertEvent.objects.filter(id=event.id).update(emailed=False, note=f"E-mail failed: {exc}"[:300])
-            log.exception("alert %s: the e-mail could not be sent", alert.id)
+            deliver_mail(event.id)
+        except Exception as exc:  # kept pending: retried by a task, or by the sweep if none can be queued
+            log.warning("alert %s: the e-mail could not be sent (%s); it will be retried", alert.id, exc)
+            from .queueing import publish
+            from .tasks import send_alert_email
+
+            publish(send_alert_email, event.id, countdown=30)
+        event.refresh_from_db()
     return event
+
+
+def deliver_mail(event_id: int) -> str:
+    """Send an event's e-mail if nobody has; returns the mail state afterwards.
+
+    Claimed pending -> sending (exactly one row changed). A refused send goes back to pending and
+    raises, for a retry; a connection lost after the server took the message counts as sent (with a
+    note), never sent twice."""
+    event = AlertEvent.objects.select_related("alert", "alert__user").get(id=event_id)
+    if event.mail != AlertEvent.Mail.PENDING:
+        return event.mail
+    if not event.alert.user.email:
+        mail_failed(event_id, f"{event.alert.user.get_username()} has no e-mail address.")
+        return AlertEvent.Mail.FAILED
+    claimed = AlertEvent.objects.filter(id=event_id, mail=AlertEvent.Mail.PENDING).update(
+        mail=AlertEvent.Mail.SENDING, mail_attempts=F("mail_attempts") + 1
+    )
+    if claimed != 1:
+        return AlertEvent.objects.get(id=event_id).mail
+    try:
+        alert_message(event.alert, event).send()
+    except MaybeDelivered as exc:
+        AlertEvent.objects.filter(id=event_id).update(
+            mail=AlertEvent.Mail.SENT, emailed=True, note=f"Probably delivered: {exc}"[:300]
+        )
+        return AlertEvent.Mail.SENT
+    except Exception as exc:
+        AlertEvent.objects.filter(id=event_id, mail=AlertEvent.Mail.SENDING).update(
+            mail=AlertEvent.Mail.PENDING, note=f"E-mail failed, will retry: {type(exc).__name__}: {exc}"[:300]
+        )
+        raise
+    AlertEvent.objects.filter(id=event_id).update(mail=AlertEvent.Mail.SENT, emailed=True)
+    return AlertEvent.Mail.SENT
+
+
+def mail_failed(event_id: int, message: str) -> None:
+    log.warning("alert event %s: e-mail failed: %s", event_id, message)
+    AlertEvent.objects.filter(id=event_id, mail=AlertEvent.Mail.PENDING).update(
+        mail=AlertEvent.Mail.FAILED, note=f"E-mail failed: {message}"[:300]
+    )
 
 
 def alert_message(alert: Alert, event: AlertEvent):  # type: ignore[no-untyped-def]

@@ -30,7 +30,9 @@ from . import images, rights
 from .emails import RelatedMessage, make_message
 from .models import DigestRun, Subscription
 from .pdf import render_workspace_pdf
+from .queueing import enqueue, publish
 from .report import ReportError, describe_data_range, load_report
+from .smtp import MaybeDelivered
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +98,17 @@ def unsubscribe(sub: Subscription, user: User) -> None:
 # --- Dispatch: claim each due period once -----------------------------------------------------------------
 
 
-def _queue(run_ids: list[int]) -> None:
-    if run_ids:
-        from .tasks import send_digest
+def _queue(run_ids: list[int]) -> list[bool]:
+    """Queue the runs after commit; the list gets each publish's outcome then (see queueing.enqueue)."""
+    from .tasks import send_digest
 
-        transaction.on_commit(lambda: [send_digest.delay(i) for i in run_ids])
+    outcomes: list[bool] = []
+    if run_ids:
+        DigestRun.objects.filter(id__in=run_ids).update(queued_at=timezone.now())
+    for run_id in run_ids:
+        outcome = enqueue(send_digest, run_id)
+        transaction.on_commit(lambda o=outcome: outcomes.extend(o))  # type: ignore[misc]
+    return outcomes
 
 
 def _when(t: dt.datetime, sub: Subscription) -> str:
@@ -167,14 +175,37 @@ def dispatch_due(now: dt.datetime | None = None) -> list[int]:
     return ids
 
 
-def send_now(sub: Subscription, user: User) -> DigestRun:
-    """'Send me one now': a run of its own, outside the schedule (the schedule is not touched)."""
-    with transaction.atomic():
-        run = DigestRun.objects.create(
-            subscription=sub, recipient=user, scheduled_for=timezone.now(), kind=DigestRun.Kind.NOW
+class NoEmailAddress(ValueError):
+    """The user has no e-mail address, so no digest or alert can reach them."""
+
+
+def require_email(user: User) -> None:
+    if not user.email:
+        raise NoEmailAddress(
+            "Your account has no e-mail address, so no e-mail can reach you. "
+            "Ask an administrator to add one to your account."
         )
-        _queue([run.id])
-    return run
+
+
+def send_now(sub: Subscription, user: User) -> tuple[DigestRun, bool]:
+    """'Send me one now': a run of its own, outside the schedule (the schedule is not touched).
+
+    Returns the run and whether it is on the task queue (False: kept, queued again when the queue is
+    back). Raises NoEmailAddress before creating anything when the user has no address."""
+    from .tasks import send_digest
+
+    require_email(user)
+    run = DigestRun.objects.create(
+        subscription=sub,
+        recipient=user,
+        scheduled_for=timezone.now(),
+        kind=DigestRun.Kind.NOW,
+        queued_at=timezone.now(),
+    )
+    queued = publish(send_digest, run.id)
+    if not queued:
+        DigestRun.objects.filter(id=run.id).update(queued_at=None)  # the next sweep queues it
+    return run, queued
 
 
 # --- Delivery: render for the recipient, claim, send ------------------------------------------------------
@@ -247,6 +278,15 @@ def deliver_run(run_id: int) -> str:
         return DigestRun.objects.get(id=run_id).status
     try:
         message.send()
+    except MaybeDelivered as exc:
+        # The server had the message when the connection dropped: most likely delivered. Never resend.
+        log.warning("digest run %s: %s; recorded as sent, not sent again", run_id, exc)
+        DigestRun.objects.filter(id=run_id).update(
+            status=DigestRun.Status.SENT,
+            sent_at=timezone.now(),
+            error=f"Probably delivered: {exc}. It is not sent again, to avoid a second copy."[:2000],
+        )
+        return DigestRun.Status.SENT
     except Exception as exc:
         # Refused before the server took it: give the claim back so a retry may send it.
         DigestRun.objects.filter(id=run_id, status=DigestRun.Status.SENDING).update(

@@ -36,6 +36,7 @@ class ExportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Last put on the task queue.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -166,6 +167,7 @@ class DigestRun(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Last put on the task queue.")
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -235,11 +237,21 @@ class AlertEvent(models.Model):
         TRIPPED = "tripped", "Tripped"
         RECOVERED = "recovered", "Recovered"
 
+    class Mail(models.TextChoices):
+        NONE = "none", "Not e-mailed"
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.FloatField()
     threshold = models.FloatField()
-    emailed = models.BooleanField(default=False)
+    emailed = models.BooleanField(default=False, help_text="True once the mail server took the e-mail.")
+    mail = models.CharField(max_length=8, choices=Mail.choices, default=Mail.NONE)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Last put on the task queue.")
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -8,7 +8,7 @@ import smtplib
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from dashboards.warehouse.client import WarehouseError
 
@@ -44,6 +44,8 @@ def export_pdf(self: Task, job_id: str) -> None:
     try:
         jobs.export_run(job_id)
     except RETRYABLE as exc:
+        if self.request.retries < MAX_RETRIES:
+            jobs.export_requeue(job_id, f"{type(exc).__name__}: {exc}")
         _retry_or_record(self, exc, lambda message: jobs.export_failed(job_id, message))
     except Exception as exc:
         jobs.export_failed(job_id, f"The export failed: {type(exc).__name__}: {exc}")
@@ -98,3 +100,34 @@ def purge_exports() -> int:
     from . import jobs
 
     return jobs.exports_purge()
+
+
+@shared_task(bind=True)
+def send_alert_email(self: Task, event_id: int) -> None:
+    """Send (or retry) an alert's e-mail; the event's mail state is the claim, so it is sent once."""
+    from . import alerts
+
+    try:
+        alerts.deliver_mail(event_id)
+    except RETRYABLE as exc:
+        _retry_or_record(self, exc, lambda message: alerts.mail_failed(event_id, message))
+
+
+@shared_task
+def requeue_stalled() -> dict[str, int]:
+    from . import queueing
+
+    return queueing.requeue_stalled()
+
+
+@worker_ready.connect
+def _requeue_on_start(**kwargs: Any) -> None:
+    """A worker that starts picks up what was dropped while none ran (or while the queue was down)."""
+    import logging
+
+    from . import queueing
+
+    try:
+        queueing.requeue_stalled()
+    except Exception:
+        logging.getLogger(__name__).exception("requeue at worker start failed")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, views
+from . import alert_views, outbox_views, views
 
 urlpatterns = [
     path("w/<slug:slug>/chart/<slug:chart_id>.csv", views.chart_csv, name="chart_csv"),
@@ -14,5 +14,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe_link, name="unsubscribe"),
     path("w/<slug:slug>/alert/", alert_views.alert_create, name="alert_create"),
     path("alerts/", alert_views.alerts, name="alerts"),
+    path("outbox/", outbox_views.outbox_list, name="outbox"),
+    path("outbox/<str:name>/", outbox_views.outbox_mail, name="outbox_mail"),
     path("alerts/<int:alert_id>/<slug:action>/", alert_views.alert_action, name="alert_action"),
 ]

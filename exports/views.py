@@ -34,6 +34,7 @@ from dashboards.warehouse.client import WarehouseError
 from . import digests, jobs
 from .csv import chart_rows, write_csv
 from .models import ExportJob, Subscription
+from .outbox import is_outbox
 from .report import describe_filters
 
 NO_SUBSCRIBE = "Your role may not subscribe to digests."
@@ -82,6 +83,16 @@ def chart_csv(request: HttpRequest, page: Page, chart_id: str) -> HttpResponse:
     audit.record("export", audit.asked(request), request=request, format="csv", rows=len(rows))
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def where_mail_goes() -> str:
+    """A sentence for the demo, whose e-mail stays in the outbox folder; nothing with a mail server."""
+    if is_outbox():
+        return (
+            " This portal has no mail server: its e-mail is kept in the Outbox (at the top of the page), "
+            "where you can read it."
+        )
+    return ""
 
 
 # --- PDF export -----------------------------------------------------------------------------------------
@@ -184,6 +195,10 @@ def subscribe(request: HttpRequest, page: Page) -> HttpResponse:
     if not page.viewer.can_subscribe:
         return forbidden(request, NO_SUBSCRIBE, back_url=_back(page))
     if request.method == "POST":
+        try:
+            digests.require_email(request.user)
+        except digests.NoEmailAddress as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain")
         data = request.POST
         if data.get("attach_pdf") and not page.viewer.can_export:
             return forbidden(
@@ -226,6 +241,7 @@ def subscribe(request: HttpRequest, page: Page) -> HttpResponse:
         "days": range(1, 29),
         "time_zones": sorted(zoneinfo.available_timezones()),
         "may_attach_pdf": page.viewer.can_export,
+        "no_email": not request.user.email,
         "default_tz": timezone.get_current_timezone_name(),
     }
     return render(request, "exports/subscribe.html", context)
@@ -272,8 +288,19 @@ def subscription_action(request: HttpRequest, sub_id: int, action: str) -> HttpR
         digests.unsubscribe(sub, request.user)
         messages.success(request, "Unsubscribed.")
     elif action == "send-now":
-        digests.send_now(sub, request.user)
-        messages.success(request, "A digest is on its way to your inbox.")
+        try:
+            _, queued = digests.send_now(sub, request.user)
+        except digests.NoEmailAddress as exc:
+            messages.error(request, str(exc))
+            return redirect("subscriptions")
+        if not queued:
+            messages.warning(
+                request,
+                "The task queue is not answering right now. Your request is kept and the digest is sent "
+                "when the queue is back.",
+            )
+        else:
+            messages.success(request, f"A digest is on its way to {request.user.email}.{where_mail_goes()}")
     else:
         raise Http404("No such action")
     audit.record("subscription", audit.asked(request), request=request, change=action, subscription=sub.pk)

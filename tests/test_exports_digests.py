@@ -163,6 +163,7 @@ def test_each_recipient_gets_the_digest_of_their_own_scope(
 def test_the_subscriptions_page_lists_pauses_and_sends_one_now(
     db: None, signed_in: Client, user: User
 ) -> None:
+    User.objects.filter(id=user.id).update(email="ana.analyst@example.com")  # digests need an address
     response = signed_in.post(
         "/w/overview/subscribe/?preset=last_30",
         {"frequency": "weekly", "weekday": "4", "hour": "7", "time_zone": "Europe/Paris"},

@@ -391,9 +391,11 @@ def test_as_of_is_the_date_of_the_latest_interaction_and_is_memoised(
     assert executions == [client.AS_OF_SQL]
 
 
-def test_the_data_version_is_read_at_most_once_per_interval(
+def test_the_duckdb_data_version_is_read_at_every_call_however_long_the_check_interval(
     duck: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A stat is cheap and DuckDB reads a replaced file at once, so its version is never memoised
+    # (issue 9: a memoised version let results of a new file be stored under the old version).
     reads: list[int] = []
     original = duckdb_backend.file_signature
 
@@ -404,9 +406,6 @@ def test_the_data_version_is_read_at_most_once_per_interval(
     monkeypatch.setattr(duckdb_backend, "file_signature", counting)
     duck.WAREHOUSE_VERSION_CHECK_SECONDS = 60
     first = client.data_version()
-    assert client.data_version() == first
-    assert len(reads) == 1
-    duck.WAREHOUSE_VERSION_CHECK_SECONDS = 0
     assert client.data_version() == first
     assert len(reads) == 2
 

@@ -112,10 +112,12 @@ def _execute(backend: str, sql: str, params: Sequence[Any], *, user_tag: str, ro
     ref = sql_hash(sql)
     started = time.perf_counter()
     try:
+        version = ""
         if backend == snowflake_backend.NAME:
             columns, rows = snowflake_backend.execute(sql, params, role=role, user_tag=user_tag)
         else:
             columns, rows = BACKENDS[backend].execute(sql, params)
+            version = duckdb_backend.last_version()
     except Exception as exc:
         ms = (time.perf_counter() - started) * 1000
         error = _user_error(exc, backend, ref)
@@ -142,7 +144,7 @@ def _execute(backend: str, sql: str, params: Sequence[Any], *, user_tag: str, ro
         role or "-",
     )
     logger.debug("warehouse sql %s: %s", ref, sql)
-    return Result(columns=tuple(columns), rows=tuple(tuple(row) for row in rows))
+    return Result(columns=tuple(columns), rows=tuple(tuple(row) for row in rows), version=version)
 
 
 def run_uncached(query: CompiledQuery, *, user_tag: str, snowflake_role: str | None = None) -> Result:
@@ -160,7 +162,7 @@ _as_of_memo: tuple[tuple[str, str], str, datetime.date] | None = None  # ((backe
 def _read_version(backend: str) -> str:
     if backend == duckdb_backend.NAME:
         try:
-            return "duckdb:" + ":".join(str(part) for part in duckdb_backend.file_signature())
+            return duckdb_backend.version_of(duckdb_backend.file_signature())
         except FileNotFoundError as exc:
             logger.error("warehouse file missing: %s", settings.WAREHOUSE_PATH)
             raise WarehouseUnavailable(BUILD_HINT) from exc
@@ -178,13 +180,17 @@ def _read_version(backend: str) -> str:
 
 
 def data_version() -> str:
-    """The warehouse's data version, read at most once per ``WAREHOUSE_VERSION_CHECK_SECONDS`` per process.
+    """The warehouse's data version.
 
-    DuckDB: the file's device, inode, size and mtime (a rebuild replaces the file). Snowflake: the latest
+    DuckDB: the file's device, inode, size and mtime (a rebuild replaces the file), read at every call.
+    Snowflake, read at most once per ``WAREHOUSE_VERSION_CHECK_SECONDS`` per process: the latest
     ``LAST_ALTERED`` of the ANALYTICS tables (with their row counts). Raises `WarehouseUnavailable`.
     """
     global _version_memo
     backend = backend_name()
+    if backend == duckdb_backend.NAME:
+        # A stat costs microseconds, and DuckDB reads a replaced file at once: never a stale version.
+        return _read_version(backend)
     key = (backend, _target(backend))
     memo = _version_memo
     if (
@@ -272,13 +278,45 @@ def cache_key(
     return f"{KEY_PREFIX}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
+LOCK_SECONDS = 5  # a lock's lifetime; its live holder renews it every LOCK_SECONDS / 3 while computing
+
+
 def _lock_timeout() -> int:
-    # Longer than any statement may run, so a live holder never loses its lock; a dead one's expires.
-    return snowflake_backend.statement_timeout() + 5
+    """A dead holder's lock (its process was killed) holds the others back at most this long."""
+    return LOCK_SECONDS
+
+
+def _wait_limit() -> float:
+    """The longest a caller waits for a live holder: its statement's own time limit, then some."""
+    longest = max(snowflake_backend.statement_timeout(), duckdb_backend.statement_timeout())
+    return min(MAX_WAIT_SECONDS, longest + LOCK_SECONDS)
+
+
+class _LockRenewer:
+    """Renews a held lock in the background while its holder computes; stop() when done."""
+
+    def __init__(self, lock_key: str, token: str) -> None:
+        self._done = threading.Event()
+        self._lock_key, self._token = lock_key, token
+        self._thread = threading.Thread(target=self._run, name="warehouse-lock", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(LOCK_SECONDS / 3):
+            if _quietly("get", self._lock_key) != self._token:
+                return
+            _quietly("touch", self._lock_key, LOCK_SECONDS)
+
+    def stop(self) -> None:
+        self._done.set()
 
 
 def run(query: CompiledQuery, *, user_tag: str, snowflake_role: str | None = None) -> Result:
-    """Run `query`, cached; concurrent callers of the same missing entry share one computation."""
+    """Run `query`, cached; concurrent callers of the same missing entry share one computation.
+
+    A result is stored only under the key of the data version it was computed from: when the DuckDB
+    file was replaced between reading the version and running the statement, the result (of the new
+    file) is returned but not stored under the old version's key."""
     backend = backend_name()
     try:
         version = data_version()
@@ -288,15 +326,17 @@ def run(query: CompiledQuery, *, user_tag: str, snowflake_role: str | None = Non
         return run_uncached(query, user_tag=user_tag, snowflake_role=snowflake_role)
     key = cache_key(backend, _target(backend), version, query.sql, query.params, snowflake_role)
     try:
-        return _single_flight(key, query, user_tag=user_tag, role=snowflake_role)
+        return _single_flight(key, query, user_tag=user_tag, role=snowflake_role, version=version)
     except _CacheDown:
         return run_uncached(query, user_tag=user_tag, snowflake_role=snowflake_role)
 
 
-def _single_flight(key: str, query: CompiledQuery, *, user_tag: str, role: str | None) -> Result:
+def _single_flight(
+    key: str, query: CompiledQuery, *, user_tag: str, role: str | None, version: str = ""
+) -> Result:
     lock_key = f"{key}:lock"
     token = uuid.uuid4().hex
-    deadline = time.monotonic() + min(MAX_WAIT_SECONDS, _lock_timeout())
+    deadline = time.monotonic() + _wait_limit()
     delay = 0.01
     holder: str | None = None  # the token of the caller we are waiting for
     while True:
@@ -314,7 +354,7 @@ def _single_flight(key: str, query: CompiledQuery, *, user_tag: str, role: str |
             _mark_cache_down("the lock could not be taken")
             raise _CacheDown
         if added:
-            return _compute(key, lock_key, token, query, user_tag=user_tag, role=role)
+            return _compute(key, lock_key, token, query, user_tag=user_tag, role=role, version=version)
         if time.monotonic() >= deadline:
             logger.warning("warehouse cache: gave up waiting for %s; computing it here", key)
             return run_uncached(query, user_tag=user_tag, snowflake_role=role)
@@ -324,8 +364,16 @@ def _single_flight(key: str, query: CompiledQuery, *, user_tag: str, role: str |
 
 
 def _compute(
-    key: str, lock_key: str, token: str, query: CompiledQuery, *, user_tag: str, role: str | None
+    key: str,
+    lock_key: str,
+    token: str,
+    query: CompiledQuery,
+    *,
+    user_tag: str,
+    role: str | None,
+    version: str = "",
 ) -> Result:
+    renewer = _LockRenewer(lock_key, token)
     try:
         # The previous holder may have stored the entry and let go of the lock between our miss and our add.
         cached = _quietly("get", key)
@@ -337,9 +385,15 @@ def _compute(
             kind = "unavailable" if isinstance(exc, WarehouseUnavailable) else "error"
             _quietly("set", f"{key}:error:{token}", (kind, str(exc)), ERROR_SECONDS)
             raise
-        _quietly("set", key, result, settings.WAREHOUSE_CACHE_SECONDS)
+        if result.version and version and result.version != version:
+            logger.info(
+                "warehouse changed while computing %s (%s -> %s); not cached", key, version, result.version
+            )
+        else:
+            _quietly("set", key, result, settings.WAREHOUSE_CACHE_SECONDS)
         return result
     finally:  # after the result is stored, so a waiter never finds neither result nor lock
+        renewer.stop()
         if _quietly("get", lock_key) == token:
             _quietly("delete", lock_key)
 

@@ -76,7 +76,27 @@ _current: _Generation | None = None
 _local = threading.local()
 
 
-def _open(path: Path) -> duckdb.DuckDBPyConnection:
+def _open(path: Path) -> tuple[duckdb.DuckDBPyConnection, Signature]:
+    """A new instance with the file attached, and the signature of exactly the file attached.
+
+    The file is opened first and attached through /proc/self/fd, so the signature (fstat of that
+    descriptor) is the one of the inode DuckDB reads, even if the path is replaced meanwhile."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConnectionError(f"the DuckDB warehouse {path} cannot be opened: {exc}") from exc
+    try:
+        st = os.fstat(fd)
+        signature = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        source = Path(f"/proc/self/fd/{fd}")
+        return _attach(source if source.exists() else path), signature
+    finally:
+        os.close(fd)
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     config: dict[str, Any] = {
         "threads": int(getattr(settings, "WAREHOUSE_DUCKDB_THREADS", 2)),
         "memory_limit": _memory_limit(),
@@ -109,7 +129,8 @@ def _generation() -> _Generation:
     with _lock:
         gen = _current
         if gen is None or gen.path != path or gen.signature != signature:
-            gen = _Generation(path, signature, _open(path))
+            conn, opened = _open(path)
+            gen = _Generation(path, opened, conn)
             _current = gen
     return gen
 
@@ -138,13 +159,42 @@ def _integral_decimal(type_: Any) -> bool:
     return name.startswith("DECIMAL(") and name.endswith(",0)")
 
 
+def version_of(signature: Signature) -> str:
+    """The data version of a file signature, as the client keys its cache with."""
+    return "duckdb:" + ":".join(str(part) for part in signature)
+
+
+def last_version() -> str:
+    """The data version of the file the calling thread's last statement ran on ("" if none)."""
+    return str(getattr(_local, "version", ""))
+
+
+def statement_timeout() -> float:
+    return float(getattr(settings, "WAREHOUSE_STATEMENT_TIMEOUT", 30) or 0)
+
+
 def execute(sql: str, params: Sequence[Any]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """Run one Snowflake-dialect statement; return upper-case column names and rows of Python values."""
+    """Run one Snowflake-dialect statement; return upper-case column names and rows of Python values.
+
+    A statement still running after WAREHOUSE_STATEMENT_TIMEOUT seconds is interrupted (TimeoutError).
+    `last_version()` then names the file version it ran on."""
     cursor = _cursor()
-    cursor.execute(transpile(sql), list(params))
-    description = cursor.description or []
-    columns = tuple(str(d[0]).upper() for d in description)
-    rows: list[tuple[Any, ...]] = cursor.fetchall()
+    _local.version = version_of(_local.state[0].signature)
+    timeout = statement_timeout()
+    timer = threading.Timer(timeout, cursor.interrupt) if timeout > 0 else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        cursor.execute(transpile(sql), list(params))
+        description = cursor.description or []
+        columns = tuple(str(d[0]).upper() for d in description)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    except duckdb.InterruptException as exc:
+        raise TimeoutError(f"the statement ran longer than {timeout:g} s and was interrupted") from exc
+    finally:
+        if timer is not None:
+            timer.cancel()
     # Snowflake returns NUMBER(p, 0) as int; DuckDB returns DECIMAL(p, 0) as Decimal. Match Snowflake.
     integral = {i for i, d in enumerate(description) if _integral_decimal(d[1])}
     if integral and rows:

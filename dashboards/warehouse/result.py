@@ -25,6 +25,9 @@ class Result:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    # The data version the rows were computed from (DuckDB: the file's signature), "" when unknown.
+    # A page can compare its fragments' versions, so it never mixes two versions unawares.
+    version: str = field(default="", compare=False)
 
     def column(self, name: str) -> list[Any]:
         i = self.columns.index(name.upper())

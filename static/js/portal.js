@@ -115,11 +115,19 @@
     container.appendChild(box);
   }
 
+  // Longer than the server's statement timeout (WAREHOUSE_STATEMENT_TIMEOUT), so the server's own
+  // "took too long" answer arrives first when it can.
+  var CHART_TIMEOUT_MS = window.PORTAL_CHART_TIMEOUT_MS || 45000;
+
   function load(container) {
     var src = container.getAttribute("data-chart-src");
     container.setAttribute("aria-busy", "true");
     container.classList.remove("is-error");
-    return fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    // A request that gets no answer within CHART_TIMEOUT_MS ends in the error state with Retry.
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
+    return fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
+                        signal: controller ? controller.signal : undefined })
       .then(function (response) {
         return response.text().then(function (html) {
           var fragment = response.headers.get("Content-Type") || "";
@@ -133,11 +141,14 @@
           if (!response.ok) container.classList.add("is-error");
         });
       })
-      .catch(function () {
-        showError(container, "This chart could not be loaded: the portal did not answer.");
+      .catch(function (error) {
+        showError(container, error && error.name === "AbortError"
+          ? "This chart took too long to load. Try again, or a shorter date range."
+          : "This chart could not be loaded: the portal did not answer.");
         container.classList.add("is-error");
       })
       .finally(function () {
+        if (timer) clearTimeout(timer);
         container.setAttribute("aria-busy", "false");
         container.setAttribute("data-loaded", "true");
       });
