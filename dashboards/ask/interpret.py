@@ -26,7 +26,7 @@ FILLER = frozenset(
         "segment segmented where when compare number total count amount overall level value "
         "see view chart graph plot table display find report whose did done been look like "
         "current currently so far than more less higher lower among within during over "
-        "customer customers s"
+        "customer customers s make made earn earned generate generated bring brought"
     )
 )
 GROUP_WORDS = frozenset(tokens("by per across each every which breakdown split group grouped segmented among"))
@@ -141,6 +141,7 @@ class Lexicon:
 @dataclass
 class _Token:
     position: int
+    end: int
     words: str
     entries: list[Entry]
     after_group_word: bool
@@ -222,7 +223,7 @@ class Interpreter:
             size, entries = self.lexicon.match(words, i)
             if size:
                 after = i > 0 and words[i - 1] in GROUP_WORDS
-                found.append(_Token(i, " ".join(words[i : i + size]), entries, after))
+                found.append(_Token(i, i + size, " ".join(words[i : i + size]), entries, after))
                 i += size
                 continue
             if words[i] not in FILLER:
@@ -296,9 +297,10 @@ class Interpreter:
                 if abs(near.position - tok.position) <= 3 and dim.name in {e.target for e in near.entries}:
                     used_dims.add(id(near))
             filters.setdefault(dim.name, (dim, []))[1].append(value)
+        value_ends = {tok.end for tok in value_tokens}
         for tok in dim_tokens:
-            if id(tok) in used_dims:
-                continue
+            if id(tok) in used_dims or (tok.position in value_ends and not tok.after_group_word):
+                continue  # "Electronics products", "retention campaigns": a noun after a value, not a breakdown
             dims = _pick(self.model, table, [e.target for e in tok.entries if e.kind == "dim"])
             if not dims:
                 return Refusal("declined", f"{metrics[0].label} cannot be broken down by “{tok.words}”.")
