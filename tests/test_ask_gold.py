@@ -41,8 +41,14 @@ class Raw:
         self.t: dict[str, pd.DataFrame] = {
             name: con.execute(f"SELECT * FROM ANALYTICS.{name}").df()
             for name in (
-                "CUSTOMER_BASE", "CUSTOMER_PERSONA_SIGNALS", "FACT_TRANSACTIONS", "FACT_CUSTOMER_INTERACTIONS",
-                "FACT_PRODUCT_REVIEWS", "FACT_SUPPORT_TICKETS", "FACT_CAMPAIGN_RESPONSES", "CHURN_PREDICTIONS",
+                "CUSTOMER_BASE",
+                "CUSTOMER_PERSONA_SIGNALS",
+                "FACT_TRANSACTIONS",
+                "FACT_CUSTOMER_INTERACTIONS",
+                "FACT_PRODUCT_REVIEWS",
+                "FACT_SUPPORT_TICKETS",
+                "FACT_CAMPAIGN_RESPONSES",
+                "CHURN_PREDICTIONS",
                 "DIM_PRODUCT",
             )
         }
@@ -54,7 +60,9 @@ class Raw:
 
     def with_customer(self, df: pd.DataFrame) -> pd.DataFrame:
         base = self.t["CUSTOMER_BASE"][["CUSTOMER_ID", "REGION", "PLAN_TIER"]]
-        sig = self.t["CUSTOMER_PERSONA_SIGNALS"][["CUSTOMER_ID", "DERIVED_PERSONA", "CHURN_RISK", "VALUE_SEGMENT"]]
+        sig = self.t["CUSTOMER_PERSONA_SIGNALS"][
+            ["CUSTOMER_ID", "DERIVED_PERSONA", "CHURN_RISK", "VALUE_SEGMENT"]
+        ]
         return df.merge(base, on="CUSTOMER_ID", how="left").merge(sig, on="CUSTOMER_ID", how="left")
 
 
@@ -65,7 +73,9 @@ def completed(raw: Raw, rng: tuple[D, D]) -> pd.DataFrame:
 
 def signed_up(raw: Raw, rng: tuple[D, D]) -> pd.DataFrame:
     base = raw.t["CUSTOMER_BASE"]
-    return raw.with_customer(base[base.SIGNUP_DATE <= pd.Timestamp(rng[1])][["CUSTOMER_ID", "LIFETIME_VALUE"]])
+    return raw.with_customer(
+        base[pd.Timestamp(rng[1]) >= base.SIGNUP_DATE][["CUSTOMER_ID", "LIFETIME_VALUE"]]
+    )
 
 
 def active_signals(raw: Raw, rng: tuple[D, D]) -> pd.DataFrame:
@@ -139,9 +149,24 @@ GOLD: list[tuple[str, str, str, str, dict[str, str], int, bool]] = [
     ("customer count in LATAM", "customers", "", "", {"REGION": "LATAM"}, 0, False),
     ("customers by persona", "customers", "", "DERIVED_PERSONA", {}, 0, False),
     ("Customers by region", "customers", "", "REGION", {}, 0, False),
-    ("which personas have the most high-churn-risk customers in EMEA?", "customers", "", "DERIVED_PERSONA",
-     {"CHURN_RISK": "High", "REGION": "EMEA"}, 0, False),
-    ("how many high value customers are in NA", "customers", "", "", {"VALUE_SEGMENT": "High Value", "REGION": "NA"}, 0, False),
+    (
+        "which personas have the most high-churn-risk customers in EMEA?",
+        "customers",
+        "",
+        "DERIVED_PERSONA",
+        {"CHURN_RISK": "High", "REGION": "EMEA"},
+        0,
+        False,
+    ),
+    (
+        "how many high value customers are in NA",
+        "customers",
+        "",
+        "",
+        {"VALUE_SEGMENT": "High Value", "REGION": "NA"},
+        0,
+        False,
+    ),
     ("customers at high churn risk by region", "customers", "", "REGION", {"CHURN_RISK": "High"}, 0, False),
     ("LTV", "ltv", "", "", {}, 0, False),
     ("total lifetime value by region", "ltv", "", "REGION", {}, 0, False),
@@ -175,16 +200,40 @@ GOLD: list[tuple[str, str, str, str, dict[str, str], int, bool]] = [
     ("tickets by priority last 30 days", "tickets", "last 30 days", "PRIORITY_LEVEL", {}, 0, False),
     ("ticket volume by category this year", "tickets", "this year", "TICKET_CATEGORY", {}, 0, False),
     ("urgent tickets by region", "tickets", "", "REGION", {"PRIORITY_LEVEL": "Urgent"}, 0, False),
-    ("billing tickets in EMEA", "tickets", "", "", {"TICKET_CATEGORY": "Billing", "REGION": "EMEA"}, 0, False),
+    (
+        "billing tickets in EMEA",
+        "tickets",
+        "",
+        "",
+        {"TICKET_CATEGORY": "Billing", "REGION": "EMEA"},
+        0,
+        False,
+    ),
     ("average CSAT", "csat", "", "", {}, 0, False),
     ("CSAT by priority", "csat", "", "PRIORITY_LEVEL", {}, 0, False),
-    ("customer satisfaction by ticket category last quarter", "csat", "last quarter", "TICKET_CATEGORY", {}, 0, False),
+    (
+        "customer satisfaction by ticket category last quarter",
+        "csat",
+        "last quarter",
+        "TICKET_CATEGORY",
+        {},
+        0,
+        False,
+    ),
     ("P90 resolution hours", "p90", "", "", {}, 0, False),
     ("p90 resolution time by priority last quarter", "p90", "last quarter", "PRIORITY_LEVEL", {}, 0, False),
     ("share resolved within target in 2025", "within_target", "in 2025", "", {}, 0, False),
     ("campaign response rate", "response_rate", "", "", {}, 0, False),
     ("response rate by campaign type", "response_rate", "", "CAMPAIGN_TYPE", {}, 0, False),
-    ("response rate of retention campaigns in past 6 months", "response_rate", "past 6 months", "", {"CAMPAIGN_TYPE": "retention"}, 0, False),
+    (
+        "response rate of retention campaigns in past 6 months",
+        "response_rate",
+        "past 6 months",
+        "",
+        {"CAMPAIGN_TYPE": "retention"},
+        0,
+        False,
+    ),
 ]
 
 DECLINE = [
@@ -205,7 +254,9 @@ DECLINE = [
 ]
 
 
-def expected(raw: Raw, metric: str, time: str, group: str, filters: dict[str, str], top: int, asc: bool) -> Any:
+def expected(
+    raw: Raw, metric: str, time: str, group: str, filters: dict[str, str], top: int, asc: bool
+) -> Any:
     kind, agg = METRICS[metric]
     df = frame(kind)(raw, RANGES[time])
     for col, value in filters.items():
@@ -231,7 +282,9 @@ def check(answer: Any, want: Any, group: str, top: int, asc: bool) -> bool:
     got = {str(r[0]): r[1] for r in rows}
     if top:
         ranked = sorted(want.items(), key=lambda kv: (kv[1] is None, kv[1] if asc else -kv[1], kv[0]))[:top]
-        return [k for k, _ in ranked] == [str(r[0]) for r in rows] and all(_same(got[k], v) for k, v in ranked)
+        return [k for k, _ in ranked] == [str(r[0]) for r in rows] and all(
+            _same(got[k], v) for k, v in ranked
+        )
     return set(got) == set(want) and all(_same(got[k], v) for k, v in want.items())
 
 
@@ -264,7 +317,9 @@ def test_the_gold_set_is_answered_as_pandas_computes_it_and_the_unanswerable_is_
     accuracy = 1 - len(wrong) / len(GOLD)
     declines = 1 - len(refused_wrongly) / len(DECLINE)
     with capsys.disabled():
-        print(f"\nask gold set: {accuracy:.1%} of {len(GOLD)} answerable right; {declines:.0%} of {len(DECLINE)} declined")
+        print(
+            f"\nask gold set: {accuracy:.1%} of {len(GOLD)} answerable right; {declines:.0%} of {len(DECLINE)} declined"
+        )
         for item in wrong + refused_wrongly:
             print("  wrong:", item)
     assert not refused_wrongly

@@ -17,10 +17,31 @@ MODEL = settings.BASE_DIR / "sql" / "semantic" / "customer_analytics.yaml"
 
 # The documented keys of the Cortex Analyst semantic model specification.
 TOP = {"name", "description", "tables", "relationships", "verified_queries", "custom_instructions"}
-TABLE = {"name", "synonyms", "description", "base_table", "primary_key", "dimensions", "time_dimensions",
-         "facts", "measures", "metrics", "filters"}
-DIMENSION = {"name", "synonyms", "description", "expr", "data_type", "unique", "sample_values", "is_enum",
-             "cortex_search_service", "cortex_search_service_name"}
+TABLE = {
+    "name",
+    "synonyms",
+    "description",
+    "base_table",
+    "primary_key",
+    "dimensions",
+    "time_dimensions",
+    "facts",
+    "measures",
+    "metrics",
+    "filters",
+}
+DIMENSION = {
+    "name",
+    "synonyms",
+    "description",
+    "expr",
+    "data_type",
+    "unique",
+    "sample_values",
+    "is_enum",
+    "cortex_search_service",
+    "cortex_search_service_name",
+}
 METRIC = {"name", "synonyms", "description", "expr", "access_modifier"}
 FILTER = {"name", "synonyms", "description", "expr"}
 RELATIONSHIP = {"name", "left_table", "right_table", "relationship_columns", "join_type", "relationship_type"}
@@ -40,8 +61,13 @@ def test_the_semantic_model_follows_the_cortex_analyst_specification() -> None:
         _keys(table, TABLE, {"name", "base_table"}, table.get("name", "?"))
         assert set(table["base_table"]) == {"database", "schema", "table"}
         assert table["base_table"]["schema"] == "ANALYTICS"
-        for kind, allowed in (("dimensions", DIMENSION), ("time_dimensions", DIMENSION), ("facts", DIMENSION),
-                              ("metrics", METRIC), ("filters", FILTER)):
+        for kind, allowed in (
+            ("dimensions", DIMENSION),
+            ("time_dimensions", DIMENSION),
+            ("facts", DIMENSION),
+            ("metrics", METRIC),
+            ("filters", FILTER),
+        ):
             for item in table.get(kind, []):
                 _keys(item, allowed, {"name", "expr"}, f"{table['name']}.{item.get('name')}")
                 assert isinstance(item["expr"], str) and isinstance(item.get("synonyms", []), list)
@@ -63,7 +89,14 @@ def test_there_are_at_least_24_suggested_questions_in_the_eight_categories() -> 
     onboarding = [q for q in semantic_model().verified_queries if q.onboarding]
     assert len(onboarding) >= 24
     assert {q.category for q in onboarding} == {
-        "Churn", "Segmentation", "Spending", "Geographic", "Campaign", "Sentiment", "Support", "Reviews"
+        "Churn",
+        "Segmentation",
+        "Spending",
+        "Geographic",
+        "Campaign",
+        "Sentiment",
+        "Support",
+        "Reviews",
     }
 
 
@@ -103,7 +136,9 @@ def test_posting_json_answers_json_and_records_history_and_audit(signed_in: Clie
     from dashboards.models import AskedQuestion
 
     response = signed_in.post(
-        "/ask/", json.dumps({"question": "revenue by region"}), content_type="application/json",
+        "/ask/",
+        json.dumps({"question": "revenue by region"}),
+        content_type="application/json",
         HTTP_ACCEPT="application/json",
     )
     body = response.json()

@@ -168,7 +168,7 @@ def ask_offline(
         return _refused(model, question, plan)
     assert plan.time is not None
     query = plan_query(plan, model, base, plan.time)
-    result, sql = _run(query.sql, viewer, query.where, {**query.named})
+    result, _sql = _run(query.sql, viewer, query.where, {**query.named})
     previous = None
     if plan.compare:
         prev = plan_query(plan, model, base, plan.time.previous())
@@ -224,7 +224,9 @@ def ask(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING) -> Ans
             return ask_cortex(question, viewer, base=base, model=model)
         return ask_offline(question, viewer, base=base, model=model)
     except ScopeError:
-        return Answer("declined", question, "That data cannot be limited to your data scope, so it is not shown.")
+        return Answer(
+            "declined", question, "That data cannot be limited to your data scope, so it is not shown."
+        )
     except CompileError as exc:
         log.warning("question %r produced SQL the compiler refuses: %s", question, exc)
         return Answer("rejected", question, f"The generated query was refused: {exc}.")

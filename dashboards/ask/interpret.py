@@ -29,7 +29,9 @@ FILLER = frozenset(
         "customer customers s make made earn earned generate generated bring brought"
     )
 )
-GROUP_WORDS = frozenset(tokens("by per across each every which breakdown split group grouped segmented among"))
+GROUP_WORDS = frozenset(
+    tokens("by per across each every which breakdown split group grouped segmented among")
+)
 TOP_RE = re.compile(
     r"\b(top|highest|largest|biggest|most|best|greatest|maximum|max|bottom|lowest|smallest|least|worst|"
     r"fewest|minimum|min)\b(?: (\d+))?"
@@ -70,7 +72,7 @@ class Plan:
         return self.metrics[0].table
 
     def describe(self) -> str:
-        """What was understood, e.g. "Average order value · by region · last quarter (1 Jul – 30 Sep 2026)"."""
+        """What was understood, e.g. "Average order value · by region · last quarter (1 Jul to 30 Sep 2026)"."""
         parts = [" and ".join(m.label for m in self.metrics)]
         if self.grain:
             parts.append(f"by {self.grain}")
@@ -79,7 +81,9 @@ class Plan:
         for dim, values in self.filters:
             parts.append(f"{dim.label}: {', '.join(values)}")
         if self.order:
-            parts.append(("top" if self.order == "desc" else "bottom") + (f" {self.limit}" if self.limit else ""))
+            parts.append(
+                ("top" if self.order == "desc" else "bottom") + (f" {self.limit}" if self.limit else "")
+            )
         if self.time:
             parts.append(self.time.label)
         if self.compare:
@@ -151,15 +155,21 @@ def screen(question: str) -> Refusal | None:
     """Input that is refused before any interpretation: empty, too long, SQL, injections, PII."""
     text = question.strip()
     if not text:
-        return Refusal("rejected", "Type a question, for example “average order value by region last quarter”.")
+        return Refusal(
+            "rejected", "Type a question, for example “average order value by region last quarter”."
+        )
     if len(text) > MAX_LENGTH:
-        return Refusal("rejected", f"Questions are limited to {MAX_LENGTH} characters; this one has {len(text)}.")
+        return Refusal(
+            "rejected", f"Questions are limited to {MAX_LENGTH} characters; this one has {len(text)}."
+        )
     if SQL_RE.search(text):
         return Refusal(
             "rejected", "That looks like SQL. The question box never runs SQL that is typed in; ask in words."
         )
     if INJECTION_RE.search(text):
-        return Refusal("rejected", "The question box answers questions about the data; its rules cannot be changed.")
+        return Refusal(
+            "rejected", "The question box answers questions about the data; its rules cannot be changed."
+        )
     if PII_RE.search(text):
         return Refusal(
             "rejected",
@@ -200,8 +210,12 @@ class Interpreter:
         if refused:
             return refused
         text = " ".join(question.lower().replace("?", " ").replace(",", " ").split())
-        text = re.sub(r"\b(vs\.?|versus|compared (to|with)) (the )?(last|previous|prior|preceding) "
-                      r"(week|month|quarter|year|period)\b", " vs ", text)
+        text = re.sub(
+            r"\b(vs\.?|versus|compared (to|with)) (the )?(last|previous|prior|preceding) "
+            r"(week|month|quarter|year|period)\b",
+            " vs ",
+            text,
+        )
         text = re.sub(r"\bthe (week|month|quarter|year) before\b", " ", text)
         compare, text = find_compare(text)
         grain, text = find_grain(text)
@@ -249,7 +263,7 @@ class Interpreter:
                 "I could not map these words to the data: " + ", ".join(f"“{w}”" for w in unknown) + ".",
                 unknown=tuple(unknown),
             )
-        metric_names = [e.target for tok in found for e in tok.entries if e.kind == "metric"]
+        [e.target for tok in found for e in tok.entries if e.kind == "metric"]
         metric_tokens = [tok for tok in found if any(e.kind == "metric" for e in tok.entries)]
         metrics = self._metrics(metric_tokens)
         if isinstance(metrics, Refusal):
@@ -263,9 +277,16 @@ class Interpreter:
         table = metrics[0].table
         group: list[Dimension] = []
         filters: dict[str, tuple[Dimension, list[str]]] = {}
-        rest = [tok for tok in found if tok not in metric_tokens and not all(e.kind == "metric" for e in tok.entries)]
-        dim_tokens = [tok for tok in rest if any(e.kind == "dim" for e in tok.entries) and
-                      not any(e.kind == "value" for e in tok.entries)]
+        rest = [
+            tok
+            for tok in found
+            if tok not in metric_tokens and not all(e.kind == "metric" for e in tok.entries)
+        ]
+        dim_tokens = [
+            tok
+            for tok in rest
+            if any(e.kind == "dim" for e in tok.entries) and not any(e.kind == "value" for e in tok.entries)
+        ]
         value_tokens = [tok for tok in rest if any(e.kind == "value" for e in tok.entries)]
         used_dims: set[int] = set()
         for tok in value_tokens:
@@ -282,13 +303,16 @@ class Interpreter:
                             break
             if not dims:
                 where = ", ".join(sorted({self.model.dimension(e.target).label for e in candidates}))
-                return Refusal("declined", f"“{tok.words}” ({where}) cannot be applied to {metrics[0].label.lower()}.")
+                return Refusal(
+                    "declined", f"“{tok.words}” ({where}) cannot be applied to {metrics[0].label.lower()}."
+                )
             if len(dims) > 1:
                 return Refusal(
                     "clarify",
                     f"“{tok.words}” could mean several things: "
                     + ", ".join(d.label for d in dims)
-                    + ". Name which one, for example “" + f"{tok.words} {dims[0].label}”.",
+                    + ". Name which one, for example “"
+                    + f"{tok.words} {dims[0].label}”.",
                     options=tuple(d.label for d in dims),
                 )
             dim = dims[0]
@@ -319,7 +343,9 @@ class Interpreter:
         if grain == "auto":
             grain = auto_grain((time.date_to - time.date_from).days + 1) if time else "month"
         if grain and not self.model.tables[table].time:
-            return Refusal("declined", f"{metrics[0].label} is not dated, so it cannot be shown {grain} by {grain}.")
+            return Refusal(
+                "declined", f"{metrics[0].label} is not dated, so it cannot be shown {grain} by {grain}."
+            )
         return Plan(
             metrics=tuple(metrics),
             group_by=tuple(group),
@@ -339,7 +365,9 @@ class Interpreter:
             if len(names) > 1:
                 return Refusal(
                     "clarify",
-                    f"“{tok.words}” could mean " + " or ".join(self.model.metric(n).label for n in names) + ".",
+                    f"“{tok.words}” could mean "
+                    + " or ".join(self.model.metric(n).label for n in names)
+                    + ".",
                     options=tuple(self.model.metric(n).label for n in names),
                 )
             metric = self.model.metric(names[0])

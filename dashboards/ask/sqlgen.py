@@ -51,7 +51,7 @@ def customer_attribute(model: SemanticModel, dim: Dimension) -> str | None:
 
 
 def date_mode(model: SemanticModel, table: str) -> str:
-    """"compiler", "as_of", "own" or "active": how the period applies to a logical table."""
+    """ "compiler", "as_of", "own" or "active": how the period applies to a logical table."""
     logical = model.tables[table]
     time = logical.time
     if time and t.TIME_COLUMNS.get(logical.base_table) == time.expr.upper():
@@ -124,7 +124,7 @@ def build(plan: Plan, model: SemanticModel, *, base: Restriction, period: TimeRa
         assert time is not None
         conditions.append(f"t0.{time.expr} >= :date_from AND t0.{time.expr} < :date_end")
     elif mode == "active":
-        conditions.append(f"t0.CUSTOMER_ID IN (SELECT a.CUSTOMER_ID FROM ANALYTICS.{ACTIVE_SOURCE} a)")
+        conditions.append(f"t0.CUSTOMER_ID IN (SELECT a.CUSTOMER_ID FROM ANALYTICS.{ACTIVE_SOURCE} a)")  # noqa: S608 (names from the semantic model)
 
     lines = ["SELECT " + ", ".join(select), f"FROM ANALYTICS.{table.base_table} AS t0", *joins]
     if conditions:

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 
-ABBREVIATIONS = {"avg": "average", "avg.": "average", "mean": "average", "no.": "number", "num": "number",
-                 "#": "number", "pct": "percent", "%": "percent", "qty": "quantity", "rev": "revenue"}
+ABBREVIATIONS = {
+    "avg": "average",
+    "avg.": "average",
+    "mean": "average",
+    "no.": "number",
+    "num": "number",
+    "#": "number",
+    "pct": "percent",
+    "%": "percent",
+    "qty": "quantity",
+    "rev": "revenue",
+}
 
 
 def singular(token: str) -> str:

@@ -19,8 +19,19 @@ MONTHS.pop("may", None)
 MONTHS["may"] = 5
 _MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 UNITS = {"day": 1, "week": 7, "month": 0, "quarter": 0, "year": 0}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "twelve": 12}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class TimeRange:
 
     @property
     def label(self) -> str:
-        return f"{self.phrase} ({fmt_day(self.date_from)} – {fmt_day(self.date_to)})"
+        return f"{self.phrase} ({fmt_day(self.date_from)} – {fmt_day(self.date_to)})"  # noqa: RUF001
 
     def previous(self) -> TimeRange:
         """The period of equal length that ends the day before this one starts (as the KPIs compare)."""

@@ -23,7 +23,7 @@ from .answer import Answer, ask
 from .interpret import MAX_LENGTH
 from .model import semantic_model
 
-CONTEXT_PARAMS = ("from", "to", "preset") + tuple(f.param for f in FILTERS)
+CONTEXT_PARAMS = ("from", "to", "preset", *tuple(f.param for f in FILTERS))
 
 
 class BadRequest(ValueError):
@@ -60,14 +60,16 @@ def _question(request: HttpRequest) -> str:
                 raise BadRequest("body", "is not valid JSON") from None
             value = body.get("question") if isinstance(body, dict) else None
             if not isinstance(value, str):
-                raise BadRequest("question", "is missing (send {\"question\": \"...\"})")
+                raise BadRequest("question", 'is missing (send {"question": "..."})')
             return value
         return request.POST.get("question", "")
     return request.GET.get("q", "")
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "") or request.content_type == "application/json"
+    return (
+        "application/json" in request.headers.get("Accept", "") or request.content_type == "application/json"
+    )
 
 
 def _remember(request: HttpRequest, answer: Answer, context: str) -> None:
@@ -76,12 +78,16 @@ def _remember(request: HttpRequest, answer: Answer, context: str) -> None:
     )
     if not answer.question.strip() or len(answer.question) > MAX_LENGTH:
         return
-    AskedQuestion.objects.create(user=request.user, question=answer.question, context=context, status=answer.status)
+    AskedQuestion.objects.create(
+        user=request.user, question=answer.question, context=context, status=answer.status
+    )
     keep = AskedQuestion.objects.filter(user=request.user).values_list("id", flat=True)[: AskedQuestion.KEEP]
-    AskedQuestion.objects.filter(user=request.user).exclude(id__in=list(keep)).delete()
+    AskedQuestion.objects.filter(user_id=user_id).exclude(id__in=list(keep)).delete()
 
 
-def _page(request: HttpRequest, viewer: Viewer, context: dict[str, object], status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, viewer: Viewer, context: dict[str, object], status: int = 200
+) -> HttpResponse:
     model = semantic_model()
     categories: dict[str, list[str]] = {}
     for q in model.verified_queries:
@@ -91,7 +97,7 @@ def _page(request: HttpRequest, viewer: Viewer, context: dict[str, object], stat
         "workspaces": [ws for ws in WORKSPACES.values() if viewer.may_open(ws.slug)],
         "nav": "ask",
         "suggested": categories,
-        "history": AskedQuestion.objects.filter(user=request.user)[:AskedQuestion.KEEP],
+        "history": AskedQuestion.objects.filter(user_id=request.user.pk)[: AskedQuestion.KEEP],
         "max_length": MAX_LENGTH,
         "base_params": [(k, v) for k in CONTEXT_PARAMS for v in request.GET.getlist(k)],
         **context,
@@ -108,7 +114,9 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         question = _question(request)
     except BadRequest as error:
         if _wants_json(request):
-            return JsonResponse({"status": "rejected", "error": error.message, "param": error.param}, status=400)
+            return JsonResponse(
+                {"status": "rejected", "error": error.message, "param": error.param}, status=400
+            )
         return _page(request, viewer, {"error": f"{error.param}: {error.message}"}, status=400)
     except WarehouseError as error:
         return _page(request, viewer, {"error": str(error)}, status=503)
