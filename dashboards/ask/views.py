@@ -6,6 +6,7 @@ import csv
 import json
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -72,17 +73,23 @@ def _wants_json(request: HttpRequest) -> bool:
     )
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """The signed-in user (LoginRequiredMiddleware keeps anonymous requests out of these views)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _remember(request: HttpRequest, answer: Answer, context: str) -> None:
     audit.record(
         "question", answer.question[:MAX_LENGTH], request=request, status=answer.status, engine=answer.engine
     )
     if not answer.question.strip() or len(answer.question) > MAX_LENGTH:
         return
-    AskedQuestion.objects.create(
-        user=request.user, question=answer.question, context=context, status=answer.status
-    )
-    keep = AskedQuestion.objects.filter(user=request.user).values_list("id", flat=True)[: AskedQuestion.KEEP]
-    AskedQuestion.objects.filter(user_id=user_id).exclude(id__in=list(keep)).delete()
+    user = _signed_in(request)
+    AskedQuestion.objects.create(user=user, question=answer.question, context=context, status=answer.status)
+    mine = AskedQuestion.objects.filter(user=user)
+    keep = list(mine.values_list("id", flat=True)[: AskedQuestion.KEEP])
+    mine.exclude(id__in=keep).delete()
 
 
 def _page(
@@ -97,7 +104,7 @@ def _page(
         "workspaces": [ws for ws in WORKSPACES.values() if viewer.may_open(ws.slug)],
         "nav": "ask",
         "suggested": categories,
-        "history": AskedQuestion.objects.filter(user_id=request.user.pk)[: AskedQuestion.KEEP],
+        "history": AskedQuestion.objects.filter(user=_signed_in(request))[: AskedQuestion.KEEP],
         "max_length": MAX_LENGTH,
         "base_params": [(k, v) for k in CONTEXT_PARAMS for v in request.GET.getlist(k)],
         **context,
