@@ -320,3 +320,12 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Ask a question (dashboards/ask): "offline" (default) or "cortex" (Snowflake Cortex Analyst).
+ASK_ENGINE = env.str("ASK_ENGINE", default="offline")
+CORTEX_ANALYST_URL = env.str("CORTEX_ANALYST_URL", default="")  # default: https://<account>.snowflakecomputing.com
+CORTEX_ANALYST_SEMANTIC_MODEL_FILE = env.str(
+    "CORTEX_ANALYST_SEMANTIC_MODEL_FILE", default="@ANALYTICS.SEMANTIC/customer_analytics.yaml"
+)
+CORTEX_ANALYST_SEMANTIC_VIEW = env.str("CORTEX_ANALYST_SEMANTIC_VIEW", default="")  # wins over the file when set
+CORTEX_ANALYST_TIMEOUT = env.int("CORTEX_ANALYST_TIMEOUT", default=30)

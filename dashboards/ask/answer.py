@@ -218,7 +218,8 @@ def ask(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING) -> Ans
     """Answer with the configured engine (settings.ASK_ENGINE); a failing part degrades to a message."""
     model = semantic_model()
     try:
-        if getattr(settings, "ASK_ENGINE", "offline") == "cortex":
+        snowflake = settings.SNOWFLAKE.get("account") or getattr(settings, "CORTEX_ANALYST_URL", "")
+        if getattr(settings, "ASK_ENGINE", "offline") == "cortex" and snowflake:
             from .cortex import ask_cortex
 
             return ask_cortex(question, viewer, base=base, model=model)
