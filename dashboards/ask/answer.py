@@ -75,9 +75,19 @@ def _refused(model: SemanticModel, question: str, refusal: Refusal) -> Answer:
     return Answer(refusal.status, question, refusal.message, suggestions=hint)
 
 
+_INTERPRETERS: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], Interpreter] = {}
+
+
 def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Interpreter:
+    """The interpreter for the values the viewer sees (kept while those values stay the same)."""
     model = model or semantic_model()
-    return Interpreter(model, dimension_values(model, viewer))
+    values = dimension_values(model, viewer)
+    key = (id(model), tuple(sorted((k, tuple(v)) for k, v in values.items())))
+    if key not in _INTERPRETERS:
+        if len(_INTERPRETERS) > 32:
+            _INTERPRETERS.clear()
+        _INTERPRETERS[key] = Interpreter(model, values)
+    return _INTERPRETERS[key]
 
 
 def _run(sql: str, viewer: Viewer, where: Restriction, named: dict[str, Any]) -> tuple[Result, str]:
