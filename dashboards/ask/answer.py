@@ -123,7 +123,9 @@ def _sentence(plan: Plan, result: Result, previous: Result | None) -> str:
     where = ""
     if plan.filters:
         where = " for " + ", ".join(f"{', '.join(vals)} {d.label}" for d, vals in plan.filters)
-    period = f" in {plan.time.label}" if plan.time else ""
+    period = ""
+    if plan.time:
+        period = f" {'over' if plan.time.phrase in ('all time', 'ever', 'overall') else 'in'} {plan.time.label}"
     if result.empty or (not plan.group_by and not plan.grain and result.records()[0][col] is None):
         return f"There is no data for {metric.label.lower()}{where}{period}."
     records = result.records()
@@ -147,7 +149,8 @@ def _sentence(plan: Plan, result: Result, previous: Result | None) -> str:
     dims = [d.name.upper() for d in plan.group_by]
     first = records[0]
     label = " / ".join(str(first[d]) for d in dims)
-    word = "lowest" if plan.order == "asc" else "highest"
+    counted = metric.fmt == "int"
+    word = ("fewest" if counted else "lowest") if plan.order == "asc" else ("most" if counted else "highest")
     return (
         f"{label} has the {word} {metric.label.lower()}{where}{period} ({fmt_value(first[col], fmt)}), "
         f"of {len(records)} shown."
