@@ -187,3 +187,26 @@ def test_the_support_lead_gets_emea_rows_only_and_no_pii(client: Client, warehou
     assert body["status"] != "answered" or not body["rows"] or body["rows"][0][0] is None
     body = client.post("/ask/", {"question": "e-mails of customers"}, HTTP_ACCEPT="application/json").json()
     assert body["status"] == "rejected"
+
+
+def test_sample_values_are_rewritten_from_the_warehouse(
+    warehouse: Any, tmp_path: Any, monkeypatch: Any
+) -> None:
+    import duckdb
+    from django.core.management import call_command
+
+    from dashboards.management.commands import ask_sample_values
+
+    copy = tmp_path / "model.yaml"
+    copy.write_text(
+        MODEL.read_text().replace("sample_values: [APAC, EMEA, LATAM, NA]", "sample_values: [Mars]")
+    )
+    monkeypatch.setattr(ask_sample_values, "MODEL_PATH", copy)
+    call_command("ask_sample_values")
+    raw = yaml.safe_load(copy.read_text())
+    region = next(d for d in raw["tables"][0]["dimensions"] if d["name"] == "region")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    regions = sorted(
+        r[0] for r in con.execute("SELECT DISTINCT REGION FROM ANALYTICS.CUSTOMER_BASE").fetchall()
+    )
+    assert region["sample_values"] == regions
