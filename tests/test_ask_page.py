@@ -210,3 +210,15 @@ def test_sample_values_are_rewritten_from_the_warehouse(
         r[0] for r in con.execute("SELECT DISTINCT REGION FROM ANALYTICS.CUSTOMER_BASE").fetchall()
     )
     assert region["sample_values"] == regions
+
+
+def test_every_suggested_question_is_answered_with_rows(warehouse: Any, db: Any) -> None:
+    from accounts.access import Viewer
+    from dashboards.ask.answer import ask
+    from dashboards.ask.model import semantic_model
+
+    viewer = Viewer(username="suggested")
+    for query in semantic_model().verified_queries:
+        answer = ask(query.question, viewer)
+        assert answer.status == "answered", (query.question, answer.answer)
+        assert answer.rows and answer.kind in {"kpi", "line", "bar", "heatmap"}, query.question
