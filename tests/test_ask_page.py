@@ -222,3 +222,16 @@ def test_every_suggested_question_is_answered_with_rows(warehouse: Any, db: Any)
         answer = ask(query.question, viewer)
         assert answer.status == "answered", (query.question, answer.answer)
         assert answer.rows and answer.kind in {"kpi", "line", "bar", "heatmap"}, query.question
+
+
+def test_every_verified_query_is_one_contract_query_that_runs_without_placeholders(warehouse: Any) -> None:
+    from dashboards.ask.model import semantic_model
+    from dashboards.warehouse import client
+    from dashboards.warehouse.compiler import compile_query
+
+    for query in semantic_model().verified_queries:
+        assert ":" not in query.sql.replace("::", ""), query.name  # every value written in
+        compiled = compile_query(query.sql)
+        assert not compiled.params, query.name
+        result = client.run(compiled, user_tag="verified")
+        assert result.rows, query.name

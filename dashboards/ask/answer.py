@@ -125,7 +125,9 @@ def _sentence(plan: Plan, result: Result, previous: Result | None) -> str:
         where = " for " + ", ".join(f"{', '.join(vals)} {d.label}" for d, vals in plan.filters)
     period = ""
     if plan.time:
-        period = f" {'over' if plan.time.phrase in ('all time', 'ever', 'overall') else 'in'} {plan.time.label}"
+        period = (
+            f" {'over' if plan.time.phrase in ('all time', 'ever', 'overall') else 'in'} {plan.time.label}"
+        )
     if result.empty or (not plan.group_by and not plan.grain and result.records()[0][col] is None):
         return f"There is no data for {metric.label.lower()}{where}{period}."
     records = result.records()
