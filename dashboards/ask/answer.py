@@ -3,7 +3,6 @@ SQL exactly as charts do (the viewer's scope, PII masking, the workspace's filte
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -214,19 +213,6 @@ def ask_offline(
         kpi,
         engine="offline",
     )
-
-
-def shape_kind(result: Result) -> str:
-    """The chart a result's shape calls for: time -> line, one category -> bar, two -> heatmap, one value -> KPI."""
-    if len(result.rows) == 1 and len(result.columns) == 1:
-        return "kpi"
-    first = result.rows[0][0] if result.rows else None
-    if isinstance(first, dt.date):
-        return "line"
-    categories = [
-        i for i, _ in enumerate(result.columns) if result.rows and isinstance(result.rows[0][i], str)
-    ]
-    return "heatmap" if len(categories) >= 2 else "bar" if categories else "table"
 
 
 def ask(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING) -> Answer:
