@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),  # password reset, TOTP (the portal's own sign-in first)
     path("", include("exports.urls")),
+    path("", include("dashboards.ask.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -53,3 +53,21 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
+
+
+class AskedQuestion(models.Model):
+    """A question a user asked on /ask/ (their last 50 are kept), with the workspace filters it was asked under."""
+
+    KEEP = 50
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="asked_questions")
+    question = models.CharField(max_length=500)
+    context = models.CharField(max_length=2000, blank=True, help_text="The workspace filters, as a query string.")
+    status = models.CharField(max_length=16)
+    asked_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.asked_at:%Y-%m-%d %H:%M} {self.question}"

@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.access import Viewer
+from dashboards.ask.bench import bench_lines as ask_bench_lines
 from dashboards.charts.builders import build_figure
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import named_params
@@ -80,6 +81,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Warehouse {path}: {size[0] if size else 0:,} customers\n")
         for ws in WORKSPACES.values():
             self._charts(ws.slug, opts["repeat"])
+        for line in ask_bench_lines(opts["repeat"]):
+            self.stdout.write(line)
         if not opts["no_browser"]:
             self._pages(opts["repeat"])
         if not opts["no_pdf"]:

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("ask/", views.ask_page, name="ask"),
+    path("ask/answer.csv", views.ask_csv, name="ask_csv"),
+]
