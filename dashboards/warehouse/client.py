@@ -272,6 +272,12 @@ def cache_key(
     return f"{KEY_PREFIX}:{hashlib.sha256(material.encode()).hexdigest()}"
 
 
+def result_key(query: CompiledQuery, *, snowflake_role: str | None = None) -> str:
+    """The key `run` keeps `query`'s result under now, for caches derived from that result (fragments)."""
+    backend = backend_name()
+    return cache_key(backend, _target(backend), data_version(), query.sql, query.params, snowflake_role)
+
+
 def _lock_timeout() -> int:
     # Longer than any statement may run, so a live holder never loses its lock; a dead one's expires.
     return snowflake_backend.statement_timeout() + 5
