@@ -42,8 +42,8 @@ Named = tuple[tuple[str, Any], ...]
 
 
 @lru_cache(maxsize=COMPILE_CACHE_SIZE)
-def _compiled(name: str, where: Restriction, scope: Scope, named: Named) -> CompiledQuery:
-    return compile_query(sql_text(name), where=where, scope=scope, named=dict(named))
+def _compiled(sql: str, where: Restriction, scope: Scope, named: Named) -> CompiledQuery:
+    return compile_query(sql, where=where, scope=scope, named=dict(named))
 
 
 def compile_file(
@@ -51,15 +51,15 @@ def compile_file(
 ) -> CompiledQuery:
     """The compiled query, compiled once per (file, filters, scope, named values) in this process.
 
-    The output depends on nothing else: the SQL files are read once, and `Scope` compares by its grants
+    The output depends on nothing else: the key holds the SQL text itself, and `Scope` compares by its grants
     (its label is left out of equality), so two viewers with the same scope share one entry.
     """
-    scope = scope_of(viewer)
+    sql, scope = sql_text(name), scope_of(viewer)
     items: Named = tuple(sorted((named or {}).items()))
     try:
-        return _compiled(name, where, scope, items)
+        return _compiled(sql, where, scope, items)
     except TypeError:  # an unhashable named value: compile without the cache
-        return compile_query(sql_text(name), where=where, scope=scope, named=named)
+        return compile_query(sql, where=where, scope=scope, named=named)
 
 
 def run_file(
