@@ -104,17 +104,20 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MB (shared pages counted in each process)."""
-    total = 0
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(PSS, RSS) of a process and its descendants in MB. PSS shares each shared page out among the
+    processes that map it, so forked workers and Chromium's processes are not counted several times."""
+    pss = rss = 0
     for each in _tree(pid):
         try:
-            for line in Path(f"/proc/{each}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return pss / 1024, rss / 1024
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -263,6 +266,7 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
                 base, [static], cookie, seconds=seconds, connections=connections
             ),
         }
+        yield "  load average of the machine before the run: " + " ".join(f"{v:.1f}" for v in os.getloadavg())
         yield f"  {'target':<26}{'req/s':>10}{'P50':>11}{'P95':>11}{'errors':>8}{'requests':>10}"
         for name, fig in figures.items():
             yield (
@@ -271,10 +275,10 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
             )
         frag, stat = figures.values()
         yield f"  fragments reach {frag.requests_per_s / max(stat.requests_per_s, 1e-9):.0%} of the static throughput"
-        web_mb, worker_mb = rss_mb(web.pid), rss_mb(worker.pid)
+        (web_pss, web_rss), (worker_pss, worker_rss) = memory_mb(web.pid), memory_mb(worker.pid)
         yield (
-            f"  memory after the run (RSS of each process group): web {web_mb:.0f} MB, "
-            f"worker {worker_mb:.0f} MB, together {web_mb + worker_mb:.0f} MB"
+            f"  memory after the run, PSS (RSS): web {web_pss:.0f} MB ({web_rss:.0f}), worker with its "
+            f"Chromium {worker_pss:.0f} MB ({worker_rss:.0f}), together {web_pss + worker_pss:.0f} MB"
         )
     finally:
         _stop(web)
