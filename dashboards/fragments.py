@@ -21,11 +21,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import caches
+from django.template.loader import render_to_string
 
 from accounts.access import Viewer
 
-from .charts.service import named_params
-from .charts.spec import Chart
+from .charts.service import load_chart, named_params
+from .charts.spec import Chart, Kind, Workspace
 from .filters import Filters
 from .queries import compile_file, scope_of
 from .warehouse import client
@@ -91,3 +92,24 @@ def put(key: str | None, content: bytes) -> None:
         caches["default"].set(key, content, settings.WAREHOUSE_CACHE_SECONDS)
     except Exception as exc:
         log.warning("fragment cache unavailable (%s: %s)", type(exc).__name__, exc)
+
+
+def render(
+    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, *, palette: str
+) -> tuple[bytes, int]:
+    """The fragment's HTML and status, from the cache when warm; built (and kept when complete) when not.
+
+    The templates use no request: the same bytes for the page's request and for the cache warmer.
+    """
+    key = fragment_key(ws.slug, chart, filters, viewer, palette=palette)
+    cached = get(key)
+    if cached is not None:
+        return cached, 200
+    view = load_chart(chart, filters, viewer, palette=palette or None)
+    context = {"view": view, "chart": chart, "workspace": ws, "query": filters.querystring()}
+    template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
+    content = render_to_string(template, context).encode()
+    if view.error:
+        return content, 503
+    put(key, content)
+    return content, 200

@@ -98,3 +98,12 @@ def purge_exports() -> int:
     from . import jobs
 
     return jobs.exports_purge()
+
+
+@shared_task
+def warm_cache() -> int:
+    """Beat, every minute: when the warehouse's data version changed, warm every role's default views."""
+    from . import warming
+
+    warmed = warming.warm_if_changed()
+    return warmed.fragments if warmed else 0

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from dashboards import queries, versioned, views
+from dashboards import fragments, queries, versioned
 from dashboards.warehouse import duckdb_backend
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +79,7 @@ def test_a_warm_fragment_request_runs_no_warehouse_query_compiles_nothing_and_bu
     url = f"/w/overview/chart/satisfaction_gauge/?{QUERY}"  # compares with the previous period: two queries
     compiled = Calls(monkeypatch, queries, "compile_query")
     executed = Calls(monkeypatch, duckdb_backend, "execute")
-    built = Calls(monkeypatch, views, "load_chart")
+    built = Calls(monkeypatch, fragments, "load_chart")
 
     cold = signed_in.get(url)
     assert cold.status_code == 200
@@ -93,7 +93,7 @@ def test_a_warm_fragment_request_runs_no_warehouse_query_compiles_nothing_and_bu
 
 
 def test_a_changed_filter_misses_the_fragment_cache_and_is_built_again(signed_in, monkeypatch, fresh_memos):
-    built = Calls(monkeypatch, views, "load_chart")
+    built = Calls(monkeypatch, fragments, "load_chart")
     signed_in.get(f"/w/overview/chart/churn_risk/?{QUERY}")
     signed_in.get(f"/w/overview/chart/churn_risk/?{QUERY}&region=EMEA")
     signed_in.get(f"/w/overview/chart/churn_risk/?{QUERY}&region=EMEA")
