@@ -24,8 +24,8 @@ from accounts.access import Viewer, viewer_from_roles
 from accounts.models import Role
 from dashboards import fragments
 from dashboards.charts.registry import WORKSPACES
-from dashboards.models import Preference
 from dashboards.filters import load_data_range, load_options, parse_filters
+from dashboards.models import Preference
 from dashboards.queries import run_file
 from dashboards.versioned import viewer_key
 from dashboards.warehouse import client
