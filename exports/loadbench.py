@@ -72,9 +72,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(base: str, timeout: float = 30.0) -> None:
+def _wait_for(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the benchmark server exited with status {process.returncode}")
         try:
             urllib.request.urlopen(f"{base}/healthz", timeout=2)
             return
@@ -245,7 +247,7 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
     )
     base = f"http://{HOST}:{port}"
     try:
-        _wait_for(base)
+        _wait_for(base, web)
         started = time.perf_counter()
         sizes = []
         for path in paths:
