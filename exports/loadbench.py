@@ -276,7 +276,8 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
                 f"{fig.errors:>8}{fig.requests:>10}"
             )
         frag, stat = figures.values()
-        yield f"  fragments reach {frag.requests_per_s / max(stat.requests_per_s, 1e-9):.0%} of the static throughput"
+        if stat.requests:
+            yield f"  fragments reach {frag.requests_per_s / stat.requests_per_s:.0%} of the static throughput"
         (web_pss, web_rss), (worker_pss, worker_rss) = memory_mb(web.pid), memory_mb(worker.pid)
         yield (
             f"  memory after the run, PSS (RSS): web {web_pss:.0f} MB ({web_rss:.0f}), worker with its "
