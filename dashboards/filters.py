@@ -17,6 +17,7 @@ from django.http import QueryDict
 from accounts.access import Viewer
 
 from .queries import run_file
+from .versioned import per_version
 from .warehouse.compiler import Attributes, Restriction, attributes
 
 
@@ -227,13 +228,24 @@ def salvage(
 
 
 def load_options(viewer: Viewer) -> dict[str, list[str]]:
-    """Each filter's options, read from the warehouse through the viewer's scope (results cached)."""
+    """Each filter's options, read from the warehouse through the viewer's scope (kept per data version)."""
+    options = per_version("options", viewer, lambda: _read_options(viewer))
+    return {param: list(values) for param, values in options.items()}
+
+
+def _read_options(viewer: Viewer) -> dict[str, tuple[str, ...]]:
     return {
-        f.param: [str(v) for v in run_file(f.options_sql, viewer=viewer).column("VALUE")] for f in FILTERS
+        f.param: tuple(str(v) for v in run_file(f.options_sql, viewer=viewer).column("VALUE"))
+        for f in FILTERS
     }
 
 
 def load_data_range(viewer: Viewer) -> DataRange:
+    """The first and last day with data the viewer may see (kept per data version)."""
+    return per_version("data_range", viewer, lambda: _read_data_range(viewer))
+
+
+def _read_data_range(viewer: Viewer) -> DataRange:
     result = run_file("data_range.sql", viewer=viewer)
     first, last = result.rows[0] if result.rows else (None, None)
     today = dt.date.today()

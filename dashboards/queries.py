@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,30 @@ def scope_of(viewer: Viewer) -> Scope:
     return Scope(grants=viewer.scope.grants, pii_grants=pii_grants, label=viewer.username)
 
 
+COMPILE_CACHE_SIZE = 4096  # distinct (file, filters, scope, named) in one process; each entry is a few kB
+
+Named = tuple[tuple[str, Any], ...]
+
+
+@lru_cache(maxsize=COMPILE_CACHE_SIZE)
+def _compiled(sql: str, where: Restriction, scope: Scope, named: Named) -> CompiledQuery:
+    return compile_query(sql, where=where, scope=scope, named=dict(named))
+
+
 def compile_file(
     name: str, *, viewer: Viewer, where: Restriction = EVERYTHING, named: Mapping[str, Any] | None = None
 ) -> CompiledQuery:
-    return compile_query(sql_text(name), where=where, scope=scope_of(viewer), named=named)
+    """The compiled query, compiled once per (file, filters, scope, named values) in this process.
+
+    The output depends on nothing else: the key holds the SQL text itself, and `Scope` compares by its grants
+    (its label is left out of equality), so two viewers with the same scope share one entry.
+    """
+    sql, scope = sql_text(name), scope_of(viewer)
+    items: Named = tuple(sorted((named or {}).items()))
+    try:
+        return _compiled(sql, where, scope, items)
+    except TypeError:  # an unhashable named value: compile without the cache
+        return compile_query(sql, where=where, scope=scope, named=named)
 
 
 def run_file(

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from accounts import audit
 from accounts.access import Viewer, viewer_for
 
+from . import fragments
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
-from .charts.service import load_chart
 from .charts.spec import Chart, Kind, Workspace
 from .filters import (
     FILTERS,
@@ -178,8 +178,6 @@ def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpRespon
     except WarehouseError as error:
         return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
     chart = _chart_or_404(page.workspace, chart_id)
-    view = load_chart(chart, page.filters, page.viewer, palette=preference_of(request.user).palette)
-    query = page.filters.querystring()
-    context = {"view": view, "chart": chart, "workspace": page.workspace, "query": query}
-    template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
-    return render(request, template, context, status=503 if view.error else 200)
+    palette = preference_of(request.user).palette or ""
+    content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+    return HttpResponse(content, status=status)

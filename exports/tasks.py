@@ -131,3 +131,10 @@ def _requeue_on_start(**kwargs: Any) -> None:
         queueing.requeue_stalled()
     except Exception:
         logging.getLogger(__name__).exception("requeue at worker start failed")
+@shared_task
+def warm_cache() -> int:
+    """Beat, every minute: when the warehouse's data version changed, warm every role's default views."""
+    from . import warming
+
+    warmed = warming.warm_if_changed()
+    return warmed.fragments if warmed else 0

@@ -32,6 +32,7 @@ from dashboards.charts.service import named_params
 from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
+from exports.loadbench import run_load
 from exports.pdf import bench_lines
 
 CHROMIUM = "/usr/bin/chromium"
@@ -65,6 +66,17 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median shown)")
         parser.add_argument("--no-browser", action="store_true", help="skip the page loads in Chromium")
         parser.add_argument("--no-pdf", action="store_true", help="skip the PDF exports")
+        parser.add_argument("--no-load", action="store_true", help="skip the load figure")
+        parser.add_argument(
+            "--only-load", action="store_true", help="only the load figure (and --scale when given)"
+        )
+        parser.add_argument("--load-seconds", type=int, default=20, help="length of each load run")
+        parser.add_argument("--connections", type=int, default=200, help="concurrent connections")
+        parser.add_argument(
+            "--scale",
+            action="store_true",
+            help="also build a 10x (500,000-customer) warehouse aside and time its build and slowest chart",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         logging.getLogger("dashboards.warehouse").setLevel(logging.WARNING)  # figures, not statement logs
@@ -79,14 +91,23 @@ class Command(BaseCommand):
             .fetchone()
         )
         self.stdout.write(f"Warehouse {path}: {size[0] if size else 0:,} customers\n")
-        for ws in WORKSPACES.values():
-            self._charts(ws.slug, opts["repeat"])
-        for line in ask_bench_lines(opts["repeat"]):
-            self.stdout.write(line)
-        if not opts["no_browser"]:
-            self._pages(opts["repeat"])
-        if not opts["no_pdf"]:
-            for line in bench_lines(opts["repeat"]):
+        if not opts["only_load"]:
+            for ws in WORKSPACES.values():
+                self._charts(ws.slug, opts["repeat"])
+            for line in ask_bench_lines(opts["repeat"]):
+                self.stdout.write(line)
+            if not opts["no_browser"]:
+                self._pages(opts["repeat"])
+            if not opts["no_pdf"]:
+                for line in bench_lines(opts["repeat"]):
+                    self.stdout.write(line)
+        if not opts["no_load"]:
+            for line in run_load(seconds=opts["load_seconds"], connections=opts["connections"], workspaces=5):
+                self.stdout.write(line)
+        if opts["scale"]:
+            from exports.scalebench import scale_lines  # only with --scale: it builds a large warehouse
+
+            for line in scale_lines(customers=opts["customers"] * 10):
                 self.stdout.write(line)
 
     def _charts(self, slug: str, repeat: int) -> None:

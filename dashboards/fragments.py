@@ -1,0 +1,115 @@
+"""Rendered chart fragments (figure JSON and HTML), cached under a key derived from their results' keys.
+
+A warm fragment request then builds nothing: no warehouse query, no compile, no figure, no template.
+The key holds everything that makes two fragments differ:
+
+- the warehouse client's result key of every query the chart runs (the current period and, for charts
+  that compare, the previous one): backend, warehouse, data version, compiled SQL (which carries the
+  viewer's scope and PII masking), bound parameters and Snowflake role; so a refresh of the warehouse
+  invalidates a fragment the same moment it invalidates its result;
+- the viewer's scope and PII grants again (explicitly, not only through the SQL), and their export right;
+- the workspace, the chart, the query string (the fragment's links carry it) and the colour palette.
+
+Only complete answers are kept (no error state). A cache that fails is skipped: the fragment is built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import render_to_string
+
+from accounts.access import Viewer
+
+from .charts.service import load_chart, named_params
+from .charts.spec import Chart, Kind, Workspace
+from .filters import Filters
+from .queries import compile_file, scope_of
+from .warehouse import client
+from .warehouse.compiler import CompileError
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "frag1"  # bump when a fragment template or builder changes what it renders
+
+
+def chart_result_keys(chart: Chart, filters: Filters, viewer: Viewer) -> list[str]:
+    """The warehouse client's keys of the results `chart` shows for `filters` (compiles, cached)."""
+    periods = [filters, filters.previous()] if chart.compare else [filters]
+    return [
+        client.result_key(
+            compile_file(chart.sql, viewer=viewer, where=f.restriction(), named=named_params(f)),
+            snowflake_role=viewer.snowflake_role,
+        )
+        for f in periods
+    ]
+
+
+def fragment_key(
+    slug: str, chart: Chart, filters: Filters, viewer: Viewer, *, palette: str, extra: Iterable[str] = ()
+) -> str | None:
+    """The fragment's cache key, or None when it cannot be known (a compile or warehouse error)."""
+    try:
+        results = chart_result_keys(chart, filters, viewer)
+    except (CompileError, client.WarehouseError):
+        return None
+    scope = scope_of(viewer)
+    material = repr(
+        (
+            results,
+            scope.grants,
+            scope.pii_grants,
+            viewer.can_export,
+            slug,
+            chart.id,
+            filters.querystring(),
+            palette,
+            tuple(extra),
+        )
+    )
+    return f"{KEY_PREFIX}:{hashlib.sha256(material.encode()).hexdigest()}"
+
+
+def get(key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    try:
+        value = caches["default"].get(key)
+    except Exception as exc:  # a cache that is down never fails the request
+        log.warning("fragment cache unavailable (%s: %s)", type(exc).__name__, exc)
+        return None
+    return value if isinstance(value, bytes) else None
+
+
+def put(key: str | None, content: bytes) -> None:
+    if key is None:
+        return
+    try:
+        caches["default"].set(key, content, settings.WAREHOUSE_CACHE_SECONDS)
+    except Exception as exc:
+        log.warning("fragment cache unavailable (%s: %s)", type(exc).__name__, exc)
+
+
+def render(
+    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, *, palette: str
+) -> tuple[bytes, int]:
+    """The fragment's HTML and status, from the cache when warm; built (and kept when complete) when not.
+
+    The templates use no request: the same bytes for the page's request and for the cache warmer.
+    """
+    key = fragment_key(ws.slug, chart, filters, viewer, palette=palette)
+    cached = get(key)
+    if cached is not None:
+        return cached, 200
+    view = load_chart(chart, filters, viewer, palette=palette or None)
+    context = {"view": view, "chart": chart, "workspace": ws, "query": filters.querystring()}
+    template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
+    content = render_to_string(template, context).encode()
+    if view.error:
+        return content, 503
+    put(key, content)
+    return content, 200
