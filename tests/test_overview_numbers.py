@@ -148,8 +148,10 @@ def kpi_customers(raw: Raw, sel: Selection) -> int:
 
 
 def kpi_lifetime_value(raw: Raw, sel: Selection) -> float | None:
-    base = _signed_up(raw, sel)
-    return _value(base["LIFETIME_VALUE"].astype(float).sum()) if len(base) else None
+    """Spend to the period's end (completed lines) by the customers signed up by then."""
+    tx = _completed(raw, sel, dated=False)
+    tx = tx[(tx["TRANSACTION_TS"] < pd.Timestamp(sel.date_to + DAY)) & tx["CUSTOMER_ID"].isin(_signed_up(raw, sel)["CUSTOMER_ID"])]
+    return _value(tx["AMOUNT"].astype(float).sum()) if len(tx) else None
 
 
 def _completed(raw: Raw, sel: Selection, *, dated: bool = True) -> pd.DataFrame:
@@ -244,8 +246,10 @@ def sentiment_distribution(raw: Raw, sel: Selection) -> Bins:
 
 
 def churn_risk(raw: Raw, sel: Selection) -> list[tuple[str, int]]:
-    """Customers per churn risk level, riskiest level (highest average churn score) first."""
+    """Customers with an interaction in the period per churn risk level, riskiest level first."""
+    active = raw.rows(INTERACTIONS, sel)["CUSTOMER_ID"].unique()
     signals = raw.keep_customers(raw.tables[SIGNALS], sel)
+    signals = signals[signals["CUSTOMER_ID"].isin(active)]
     scores = raw.tables[CHURN].set_index("CUSTOMER_ID")["CHURN_RISK_SCORE"].astype(float)
     frame = signals.assign(SCORE=signals["CUSTOMER_ID"].map(scores))
     levels = frame.groupby("CHURN_RISK").agg(CUSTOMERS=("CUSTOMER_ID", "size"), SCORE=("SCORE", "mean"))
@@ -407,6 +411,16 @@ def test_churn_risk_counts_customers_per_level_riskiest_first(signed_in, raw, se
     assert [label for label, _ in served] == [label for label, _ in expected]
     for (label, count), (_, n) in zip(served, expected, strict=True):
         assert_count(count, n, label)
+
+
+@pytest.mark.parametrize("selection", SELECTIONS)
+def test_the_donuts_high_share_is_the_high_churn_risk_kpi_one_definition_on_one_page(
+    signed_in, selections, selection
+):
+    sel = selections[selection]
+    donut = {r["CHURN_RISK"]: int(r["CUSTOMERS"]) for r in get_csv(signed_in, "churn_risk", sel.query())}
+    kpi = get_csv(signed_in, "kpi_high_churn_share", sel.query())[0]
+    assert_number(kpi["VALUE"], donut.get("High", 0) / sum(donut.values()), "High share")
 
 
 @pytest.mark.parametrize("selection", SELECTIONS)

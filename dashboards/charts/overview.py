@@ -28,7 +28,12 @@ OVERVIEW = Workspace(
         ),
         _kpi("kpi_avg_rating", "Average rating", Fmt.FLOAT2, "Mean product review rating in the period."),
         _kpi("kpi_customers", "Customers", Fmt.INT, "Customers signed up by the end of the period."),
-        _kpi("kpi_lifetime_value", "Lifetime value", Fmt.MONEY, "Total lifetime value of those customers."),
+        _kpi(
+            "kpi_lifetime_value",
+            "Lifetime value",
+            Fmt.MONEY,
+            "What those customers had spent by the end of the period (completed purchases).",
+        ),
         _kpi("kpi_avg_order_value", "Average order value", Fmt.MONEY, "Mean amount of a completed purchase."),
         _kpi(
             "kpi_retention",
@@ -76,13 +81,13 @@ OVERVIEW = Workspace(
         ),
         Chart(
             id="churn_risk",
-            title="Churn risk breakdown",
+            title="Churn risk of active customers",
             sql="overview/churn_risk.sql",
             kind=Kind.DONUT,
             x="CHURN_RISK",
             y=("CUSTOMERS",),
             fmt=Fmt.INT,
-            description="Customers by predicted churn risk level.",
+            description="Customers with an interaction in the period by predicted churn risk level (the KPI's High share).",
         ),
         Chart(
             id="monthly_revenue",
