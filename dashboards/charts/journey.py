@@ -67,7 +67,7 @@ JOURNEY = Workspace(
             fmt=Fmt.PCT,
             width=2,
             labels={"MONTHS_SINCE_SIGNUP": "Months since signup", "COHORT": "Signup month"},
-            description="For the 12 latest monthly signup cohorts up to the period's end, the share of each "
+            description="For the signup cohorts of the 12 calendar months ending with the period's end, the share of each "
             "cohort buying in each of its first 12 months (calendar months, up to the period's end).",
         ),
     ),

@@ -56,7 +56,7 @@ OVERVIEW = Workspace(
             y=("AVG_SENTIMENT",),
             width=2,
             labels={"PERIOD": "Period", "AVG_SENTIMENT": "Average sentiment"},
-            description="Average interaction sentiment per day, week or month (the time grain filter).",
+            description="Average interaction sentiment per hour, day, week or month (the time grain filter).",
         ),
         Chart(
             id="satisfaction_gauge",

@@ -19,6 +19,7 @@ from ..warehouse.compiler import CompileError, ScopeError
 from ..warehouse.result import Result
 from .builders import Figure, build_figure, is_empty, narrate, summarize
 from .formatting import fmt_change, fmt_value, to_float
+from .partial import mark_partial
 from .spec import Chart, Kind
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,10 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
     if chart.kind is Kind.NARRATIVE:
         sentences = tuple(narrate(chart, result, previous))
         return replace(view, sentences=sentences, summary=" ".join(sentences))
+    figure = build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {}))
     view = replace(
         view,
-        figure=build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {})),
+        figure=mark_partial(figure, filters) if figure else None,
         summary=summarize(chart, result, previous=previous),
     )
     return replace(view, kpi=_kpi(chart, result, previous)) if chart.kind is Kind.KPI else view
