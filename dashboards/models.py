@@ -24,7 +24,7 @@ class SavedPreset(models.Model):
         related_name="presets",
         help_text="Leave empty to publish the preset to everyone.",
     )
-    query = models.TextField(help_text="The filters as a URL query string, e.g. preset=ytd&region=EMEA.")
+    query = models.TextField(help_text="The filters as a URL query string, e.g. preset=ytd&amp;region=EMEA.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -103,6 +103,7 @@ OVERVIEW = Workspace(
             id="top_customers",
             title="Top 5 customers by lifetime value",
             sql="overview/top_customers.sql",
+            money=("LIFETIME_VALUE",),
             kind=Kind.TABLE,
             fmt=Fmt.MONEY,
             width=2,

@@ -107,6 +107,7 @@ SEGMENTS = Workspace(
             id="explorer",
             title="Segment explorer",
             sql="segments/explorer.sql",
+            money=("LIFETIME_VALUE",),
             kind=Kind.TABLE,
             fmt=Fmt.MONEY,
             width=3,

@@ -89,6 +89,10 @@ class Chart:
     tab: str = ""
     page_size: int = 0
     height: int = 0
+    # Columns only the portal reads (e.g. how a narrative formats a value): not in tables or CSVs.
+    hidden: tuple[str, ...] = ()
+    # Columns that hold money: tables show them with the currency symbol.
+    money: tuple[str, ...] = ()
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column.replace("_", " ").capitalize()
