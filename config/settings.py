@@ -320,3 +320,9 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# The first hour of a business user (issue 13): data freshness on every page, feedback and adoption.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("dashboards.freshness.context")  # type: ignore[index]
+FRESHNESS_POLL_SECONDS = env.int("FRESHNESS_POLL_SECONDS", default=60)
+ADOPTION_TARGET_USERS = env.int("ADOPTION_TARGET_USERS", default=120)
+ADOPTION_TARGET_SHARE = env.float("ADOPTION_TARGET_SHARE", default=0.85)

@@ -83,6 +83,7 @@ OVERVIEW = Workspace(
             id="churn_risk",
             title="Churn risk of active customers",
             sql="overview/churn_risk.sql",
+            cross_filter={"CHURN_RISK": "churn_risk"},
             kind=Kind.DONUT,
             x="CHURN_RISK",
             y=("CUSTOMERS",),

@@ -19,6 +19,7 @@ from ..warehouse import client
 from ..warehouse.compiler import CompileError, ScopeError
 from ..warehouse.result import Result
 from .builders import Figure, build_figure, is_empty, narrate, summarize
+from .crossfilter import with_cross_filter
 from .formatting import fmt_change, fmt_value, to_float
 from .partial import mark_partial
 from .spec import Chart, Kind
@@ -131,7 +132,7 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
     figure = build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {}))
     view = replace(
         view,
-        figure=mark_partial(figure, filters) if figure else None,
+        figure=with_cross_filter(mark_partial(figure, filters), chart) if figure else None,
         summary=summarize(chart, result, previous=previous),
     )
     return replace(view, kpi=_kpi(chart, result, previous)) if chart.kind is Kind.KPI else view
