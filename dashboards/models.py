@@ -53,3 +53,23 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"
+
+
+class Feedback(models.Model):
+    """What a user told us from the feedback control every page carries: a rating and a comment."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=255, blank=True)
+    roles = models.CharField(max_length=255, blank=True, help_text="The user's roles when they wrote.")
+    page = models.CharField(max_length=500, help_text="The page's path.")
+    filters = models.TextField(blank=True, help_text="The page's query string (its filters).")
+    rating = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (great).")
+    comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.username or '-'} {self.rating}/5 on {self.page}"
