@@ -61,6 +61,14 @@ class Adoption:
         return self.weekly[-1][1] if self.weekly else 0
 
     @property
+    def week_start(self) -> dt.date | None:
+        return self.weekly[-1][0] if self.weekly else None
+
+    @property
+    def short_of_target(self) -> int:
+        return max(0, self.target - self.this_week)
+
+    @property
     def on_target(self) -> bool:
         return self.this_week >= self.target
 

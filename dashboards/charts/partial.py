@@ -101,4 +101,6 @@ def mark_partial(figure: Figure, filters: Filters) -> Figure:
             }
         )
     layout.update(shapes=shapes, annotations=notes)
+    margin = layout.get("margin", {})
+    layout["margin"] = {**margin, "t": max(int(margin.get("t", 0)), 24)}  # room for the label
     return figure
