@@ -59,3 +59,15 @@ def test_every_declared_click_to_filter_maps_a_drawn_column_to_a_real_filter():
         assert set(chart.cross_filter.values()) <= params, chart.id
         assert set(chart.cross_filter) <= {chart.x, chart.series}, chart.id
         assert cross_filter_targets(chart), chart.id
+
+
+def test_a_right_axis_holding_two_measures_names_both():
+    chart = _chart(
+        kind=Kind.BAR,
+        x="SEG",
+        y=("S",),
+        y2=("AVG_TICKETS", "AVG_RATING"),
+        labels={"AVG_TICKETS": "Tickets", "AVG_RATING": "Rating"},
+    )
+    fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets · Rating"

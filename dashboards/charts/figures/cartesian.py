@@ -90,7 +90,9 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     if chart.kind in (Kind.BAR, Kind.HBAR):
         extra["barmode"] = "stack" if chart.stacked else "group"
     if chart.y2:
-        second = value_axis(chart, chart.label(chart.y2[0]) if len(chart.y2) == 1 else "", Fmt.FLOAT2)
+        second = value_axis(
+            chart, " · ".join(chart.label(c) for c in chart.y2), Fmt.FLOAT2
+        )  # name every series on it
         second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
         extra["yaxis2"] = second
         extra["margin"] = {"l": 56, "r": 56, "t": 40, "b": 48}
