@@ -389,3 +389,8 @@ CORTEX_ANALYST_SEMANTIC_MODEL_FILE = env.str(
 )
 CORTEX_ANALYST_SEMANTIC_VIEW = env.str("CORTEX_ANALYST_SEMANTIC_VIEW", default="")  # wins over the file when set
 CORTEX_ANALYST_TIMEOUT = env.int("CORTEX_ANALYST_TIMEOUT", default=30)
+# The first hour of a business user (issue 13): data freshness on every page, feedback and adoption.
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("dashboards.freshness.context")  # type: ignore[index]
+FRESHNESS_POLL_SECONDS = env.int("FRESHNESS_POLL_SECONDS", default=60)
+ADOPTION_TARGET_USERS = env.int("ADOPTION_TARGET_USERS", default=120)
+ADOPTION_TARGET_SHARE = env.float("ADOPTION_TARGET_SHARE", default=0.85)

@@ -24,7 +24,7 @@ class SavedPreset(models.Model):
         related_name="presets",
         help_text="Leave empty to publish the preset to everyone.",
     )
-    query = models.TextField(help_text="The filters as a URL query string, e.g. preset=ytd&region=EMEA.")
+    query = models.TextField(help_text="The filters as a URL query string, e.g. preset=ytd&amp;region=EMEA.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -71,3 +71,21 @@ class AskedQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.asked_at:%Y-%m-%d %H:%M} {self.question}"
+class Feedback(models.Model):
+    """What a user told us from the feedback control every page carries: a rating and a comment."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=255, blank=True)
+    roles = models.CharField(max_length=255, blank=True, help_text="The user's roles when they wrote.")
+    page = models.CharField(max_length=500, help_text="The page's path.")
+    filters = models.TextField(blank=True, help_text="The page's query string (its filters).")
+    rating = models.PositiveSmallIntegerField(help_text="1 (poor) to 5 (great).")
+    comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.username or '-'} {self.rating}/5 on {self.page}"

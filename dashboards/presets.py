@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import viewer_for
 
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES
+from .charts.spec import Workspace
 from .filters import load_data_range, load_options, salvage
 from .models import Preference, SavedPreset
 
@@ -135,20 +136,29 @@ class PreferenceForm(forms.ModelForm):
         fields = ["default_workspace", "default_preset", "palette"]
         labels = {"default_preset": "Default date range", "palette": "Colour palette"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, workspaces: list[Workspace], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        choices = [("", "Overview (the first workspace)")] + [
-            (ws.slug, ws.title) for ws in WORKSPACES.values()
-        ]
+        # Only the workspaces the viewer's roles open; any other is refused with a message.
+        choices = [("", "The first workspace")] + [(ws.slug, ws.title) for ws in workspaces]
         self.fields["default_workspace"] = forms.ChoiceField(
-            choices=choices, required=False, label="Default workspace"
+            choices=choices,
+            required=False,
+            label="Default workspace",
+            error_messages={
+                "invalid_choice": "Your role does not open the workspace “%(value)s”; choose one listed here."
+            },
         )
+
+
+def _open_workspaces(request: HttpRequest) -> list[Workspace]:
+    viewer = viewer_for(request.user)
+    return [ws for ws in WORKSPACES.values() if viewer.may_open(ws.slug)]
 
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     preference = preference_of(request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    form = PreferenceForm(request.POST or None, instance=preference, workspaces=_open_workspaces(request))
     if request.method == "POST":
         if form.is_valid():
             form.save()
@@ -163,6 +173,6 @@ def _prefs_context(request: HttpRequest, form: PreferenceForm) -> dict[str, obje
         "form": form,
         "own_presets": SavedPreset.objects.filter(owner_id=request.user.pk),
         "shared_presets": SavedPreset.objects.filter(owner__isnull=True),
-        "workspaces": WORKSPACES.values(),
+        "workspaces": _open_workspaces(request),
         "nav": "preferences",
     }

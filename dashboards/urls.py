@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import customers, health, presets, views
+from . import adoption, customers, feedback, freshness, health, presets, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("data-version", freshness.data_version, name="data_version"),
+    path("feedback/", feedback.give_feedback, name="feedback"),
+    path("adoption/", adoption.adoption_page, name="adoption"),
     path("w/<slug:slug>/", views.workspace_page, name="workspace"),
     path("w/<slug:slug>/chart/<slug:chart_id>/", views.chart_fragment, name="chart"),
     path("w/<slug:slug>/matches/", views.matches_fragment, name="matches"),

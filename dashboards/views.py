@@ -119,6 +119,7 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return warehouse_down(request, _workspace_or_404(slug), error)
     filters = page.filters
+    audit.record("page_view", audit.asked(request), request=request, workspace=page.workspace.slug)
     active_tab = filters.tab or next(iter(page.workspace.tabs), "")
     charts = page.workspace.on_tab(active_tab)
     context = {

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import audit
 from accounts.access import viewer_for
+from dashboards.charts.formatting import fmt_exact, fmt_value
 from dashboards.charts.registry import WORKSPACES
 from dashboards.refusals import forbidden
 from dashboards.views import Page, visible_workspaces
@@ -58,9 +59,11 @@ def alert_create(request: HttpRequest, page: Page) -> HttpResponse:
         audit.record(
             "subscription", audit.asked(request), request=request, change="alert created", alert=alert.pk
         )
-        messages.success(
-            request, f"Alert set: {alert.chart_id} {alert.get_operator_display()} {alert.threshold:g}."
+        chart = page.workspace.chart(alert.chart_id)
+        title, threshold = (
+            (chart.title, fmt_exact(alert.threshold, chart.fmt)) if chart else (alert.chart_id, "")
         )
+        messages.success(request, f"Alert set: {title} {alert.get_operator_display()} {threshold}.")
         return redirect("alerts")
     context = {
         "form": form,
@@ -75,21 +78,19 @@ def alert_create(request: HttpRequest, page: Page) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
     own = Alert.objects.filter(user=request.user)
-    rows = [
-        {
-            "alert": alert,
-            "workspace": WORKSPACES.get(alert.workspace),
-            "figure": next(
-                (
-                    c.title
-                    for c in getattr(WORKSPACES.get(alert.workspace), "kpis", ())
-                    if c.id == alert.chart_id
-                ),
-                alert.chart_id,
-            ),
-        }
-        for alert in own
-    ]
+    rows = []
+    for alert in own:
+        ws = WORKSPACES.get(alert.workspace)
+        chart = ws.chart(alert.chart_id) if ws else None
+        rows.append(
+            {
+                "alert": alert,
+                "workspace": ws,
+                "figure": chart.title if chart else alert.chart_id,
+                "threshold": fmt_exact(alert.threshold, chart.fmt) if chart else alert.threshold,
+                "last_value": fmt_value(alert.last_value, chart.fmt) if chart else alert.last_value,
+            }
+        )
     return render(request, "exports/alerts.html", {"rows": rows, "workspaces": visible_workspaces(request)})
 
 

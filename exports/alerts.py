@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dashboards.charts.formatting import fmt_value, to_float
+from dashboards.charts.formatting import fmt_exact, fmt_value, to_float
 from dashboards.charts.service import load_chart
 from dashboards.charts.spec import Kind
 from dashboards.warehouse.client import WarehouseError
@@ -174,7 +174,7 @@ def alert_message(alert: Alert, event: AlertEvent):  # type: ignore[no-untyped-d
         "chart": chart,
         "workspace": ws,
         "value": fmt_value(event.value, chart.fmt),
-        "threshold": fmt_value(event.threshold, chart.fmt),
+        "threshold": fmt_exact(event.threshold, chart.fmt),
         "filter_words": describe_filters(filters),
         "view_url": f"{settings.PORTAL_URL}/w/{ws.slug}/?{filters.querystring()}",
     }

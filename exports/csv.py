@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from dashboards.charts.service import ChartView
@@ -29,14 +30,16 @@ def csv_cell(value: Any) -> Any:
 def chart_rows(view: ChartView) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Header and rows. Charts compared with the previous period get one row per period."""
     assert view.result is not None
-    result, filters = view.result, view.filters
+    filters = view.filters
+    columns, shown = view.shown
     if not view.chart.compare:
-        return list(result.columns), list(result.rows)
-    header = ["PERIOD", "DATE_FROM", "DATE_TO", *result.columns]
-    rows = [("current", filters.date_from, filters.date_to, *row) for row in result.rows]
+        return columns, shown
+    header = ["PERIOD", "DATE_FROM", "DATE_TO", *columns]
+    rows = [("current", filters.date_from, filters.date_to, *row) for row in shown]
     if view.previous is not None:
         prev = filters.previous()
-        rows += [("previous", prev.date_from, prev.date_to, *row) for row in view.previous.rows]
+        before = replace(view, result=view.previous).shown[1]
+        rows += [("previous", prev.date_from, prev.date_to, *row) for row in before]
     return header, rows
 
 

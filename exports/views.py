@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -116,6 +118,14 @@ def _own_job(request: HttpRequest, job_id: str) -> ExportJob:
     return get_object_or_404(ExportJob.objects.defer("pdf"), id=job_id, user_id=request.user.pk)
 
 
+def _expiry(job: ExportJob) -> str:
+    """When the download link expires, in words: the time once known, else how long after it is ready."""
+    if job.expires_at:
+        return date_format(timezone.localtime(job.expires_at), "j M Y, H:i T")
+    hours = settings.EXPORT_LINK_HOURS
+    return f"{hours} hour{'s' if hours != 1 else ''} after it is ready"
+
+
 def _job_state(job: ExportJob) -> dict[str, object]:
     return {
         "status": job.status,
@@ -123,6 +133,7 @@ def _job_state(job: ExportJob) -> dict[str, object]:
         "progress": job.progress,
         "message": job.message,
         "expired": job.expired,
+        "expires": _expiry(job),
         "download_url": reverse("export_download", args=[job.id])
         if job.status == ExportJob.Status.DONE and not job.expired
         else "",

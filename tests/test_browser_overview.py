@@ -96,9 +96,9 @@ def test_a_custom_date_range_typed_into_the_date_fields_is_applied(page, portal)
 def test_a_chart_downloads_as_csv_with_the_rows_it_plots(page, portal):
     sign_in(page, portal)
     wait_for_charts(page)
-    panel = page.locator("article", has_text="Churn risk breakdown")
+    panel = page.locator("article", has_text="Churn risk of active customers")
     with page.expect_download() as info:
-        panel.get_by_role("link", name="CSV of Churn risk breakdown").click()
+        panel.get_by_role("link", name="CSV of Churn risk of active customers").click()
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
     assert rows[0] == ["CHURN_RISK", "CUSTOMERS"]
     shown = panel.locator("table.data tbody tr").count()

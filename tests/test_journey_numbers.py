@@ -164,7 +164,10 @@ def cohort_retention(raw: Raw, sel: Selection) -> list[tuple[int, str, float]]:
     base = raw.keep_customers(raw.tables[BASE], sel)
     base = base[base["SIGNUP_DATE"] <= pd.Timestamp(sel.date_to)]
     cohort_of = base.set_index("CUSTOMER_ID")["SIGNUP_DATE"].dt.to_period("M").dt.start_time
-    sizes = cohort_of.value_counts().sort_index().tail(COHORTS)
+    # The 12 calendar months ending with the month of date_to, whatever the other filters keep.
+    first = (pd.Period(sel.date_to, "M") - (COHORTS - 1)).start_time
+    sizes = cohort_of.value_counts().sort_index()
+    sizes = sizes[sizes.index >= first]
     tx = raw.until_end(TRANSACTIONS, sel)
     tx = tx[(tx["STATUS"] == "completed") & tx["CUSTOMER_ID"].isin(cohort_of.index)]
     tx = tx.assign(COHORT=tx["CUSTOMER_ID"].map(cohort_of))
@@ -324,6 +327,17 @@ def test_cohort_retention_shows_twelve_cohorts_and_at_most_twelve_months_each(si
     assert len(rows) == sum(min(MONTHS, k) for k in range(1, COHORTS + 1)), (
         "a triangle: later cohorts are younger"
     )
+
+
+@pytest.mark.parametrize("selection", SELECTIONS)
+def test_cohort_retention_shows_the_same_twelve_calendar_months_whatever_the_filters(
+    signed_in, selections, selection
+):
+    rows = get_csv(signed_in, "cohort_retention", selections[selection].query())
+    first = (pd.Period(RANGE_TO, "M") - (COHORTS - 1)).start_time.date().isoformat()
+    cohorts = {r["COHORT"] for r in rows}
+    assert cohorts and min(cohorts) >= first
+    assert max(cohorts) <= RANGE_TO.replace(day=1).isoformat()
 
 
 # --- Drawing -----------------------------------------------------------------------------------

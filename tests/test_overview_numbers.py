@@ -148,8 +148,13 @@ def kpi_customers(raw: Raw, sel: Selection) -> int:
 
 
 def kpi_lifetime_value(raw: Raw, sel: Selection) -> float | None:
-    base = _signed_up(raw, sel)
-    return _value(base["LIFETIME_VALUE"].astype(float).sum()) if len(base) else None
+    """Spend to the period's end (completed lines) by the customers signed up by then."""
+    tx = _completed(raw, sel, dated=False)
+    tx = tx[
+        (tx["TRANSACTION_TS"] < pd.Timestamp(sel.date_to + DAY))
+        & tx["CUSTOMER_ID"].isin(_signed_up(raw, sel)["CUSTOMER_ID"])
+    ]
+    return _value(tx["AMOUNT"].astype(float).sum()) if len(tx) else None
 
 
 def _completed(raw: Raw, sel: Selection, *, dated: bool = True) -> pd.DataFrame:
@@ -198,14 +203,16 @@ COUNT_KPIS = {"kpi_interactions", "kpi_customers"}
 def sentiment_trend(raw: Raw, sel: Selection, grain: str) -> list[tuple[str, float | None]]:
     frame = raw.rows(INTERACTIONS, sel)
     day = frame["INTERACTION_TS"].dt.normalize()
-    if grain == "week":  # weeks start on Monday
+    if grain == "hour":
+        period = frame["INTERACTION_TS"].dt.floor("h")
+    elif grain == "week":  # weeks start on Monday
         period = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     elif grain == "month":
         period = day - pd.to_timedelta(day.dt.day - 1, unit="D")
     else:
         period = day
     means = frame["SENTIMENT_SCORE"].groupby(period).mean().sort_index()
-    return [(p.date().isoformat(), _value(v)) for p, v in means.items()]
+    return [(p.isoformat(sep=" "), _value(v)) for p, v in means.items()]
 
 
 @dataclass(frozen=True)
@@ -244,8 +251,10 @@ def sentiment_distribution(raw: Raw, sel: Selection) -> Bins:
 
 
 def churn_risk(raw: Raw, sel: Selection) -> list[tuple[str, int]]:
-    """Customers per churn risk level, riskiest level (highest average churn score) first."""
+    """Customers with an interaction in the period per churn risk level, riskiest level first."""
+    active = raw.rows(INTERACTIONS, sel)["CUSTOMER_ID"].unique()
     signals = raw.keep_customers(raw.tables[SIGNALS], sel)
+    signals = signals[signals["CUSTOMER_ID"].isin(active)]
     scores = raw.tables[CHURN].set_index("CUSTOMER_ID")["CHURN_RISK_SCORE"].astype(float)
     frame = signals.assign(SCORE=signals["CUSTOMER_ID"].map(scores))
     levels = frame.groupby("CHURN_RISK").agg(CUSTOMERS=("CUSTOMER_ID", "size"), SCORE=("SCORE", "mean"))
@@ -363,18 +372,20 @@ def test_each_kpi_equals_the_pandas_value_for_the_period_and_the_previous_one(
 
 
 @pytest.mark.parametrize("selection", SELECTIONS)
-@pytest.mark.parametrize("grain", ["day", "week", "month"])
-def test_sentiment_trend_averages_each_day_monday_week_or_calendar_month(
+@pytest.mark.parametrize("grain", ["hour", "day", "week", "month"])
+def test_sentiment_trend_averages_each_hour_day_monday_week_or_calendar_month(
     signed_in, raw, selections, grain, selection
 ):
     sel = selections[selection]
     rows = get_csv(signed_in, "sentiment_trend", sel.query(grain=grain))
     expected = sentiment_trend(raw, sel, grain)
-    assert [r["PERIOD"] for r in rows] == [period for period, _ in expected]
+    assert [pd.Timestamp(r["PERIOD"]).isoformat(sep=" ") for r in rows] == [period for period, _ in expected]
     for row, (period, mean) in zip(rows, expected, strict=True):
         assert_number(row["AVG_SENTIMENT"], mean, f"{grain} {period}")
     if grain == "week":
-        assert all(dt.date.fromisoformat(p).weekday() == 0 for p, _ in expected)
+        assert all(dt.datetime.fromisoformat(p).weekday() == 0 for p, _ in expected)
+    if grain == "hour":
+        assert len({p[:10] for p, _ in expected}) < len(expected), "an hourly grain draws hours, not days"
 
 
 @pytest.mark.parametrize("selection", SELECTIONS)
@@ -407,6 +418,16 @@ def test_churn_risk_counts_customers_per_level_riskiest_first(signed_in, raw, se
     assert [label for label, _ in served] == [label for label, _ in expected]
     for (label, count), (_, n) in zip(served, expected, strict=True):
         assert_count(count, n, label)
+
+
+@pytest.mark.parametrize("selection", SELECTIONS)
+def test_the_donuts_high_share_is_the_high_churn_risk_kpi_one_definition_on_one_page(
+    signed_in, selections, selection
+):
+    sel = selections[selection]
+    donut = {r["CHURN_RISK"]: int(r["CUSTOMERS"]) for r in get_csv(signed_in, "churn_risk", sel.query())}
+    kpi = get_csv(signed_in, "kpi_high_churn_share", sel.query())[0]
+    assert_number(kpi["VALUE"], donut.get("High", 0) / sum(donut.values()), "High share")
 
 
 @pytest.mark.parametrize("selection", SELECTIONS)
@@ -548,7 +569,7 @@ def test_the_csv_holds_exactly_the_rows_of_the_charts_show_data_table(signed_in,
     assert len(rows) > 1
     assert len(table.rows) == len(rows)
     for cells, row in zip(table.rows, rows, strict=True):
-        assert cells[0] == row["PERIOD"]
+        assert pd.Timestamp(cells[0]) == pd.Timestamp(row["PERIOD"])
         # The table shows three decimals; the CSV keeps full precision.
         assert float(cells[1]) == pytest.approx(float(row["AVG_SENTIMENT"]), abs=0.0005 + 1e-12)
 

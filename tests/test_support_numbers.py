@@ -159,7 +159,9 @@ COUNT_KPIS = {"kpi_open_backlog"}
 
 
 def _period(ts: pd.Series, grain: str) -> pd.Series:
-    """The start of the day, Monday week or calendar month (an hourly grain draws days)."""
+    """The start of the hour, day, Monday week or calendar month."""
+    if grain == "hour":
+        return ts.dt.floor("h")
     day = ts.dt.normalize()
     if grain == "week":
         return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
@@ -174,7 +176,7 @@ def volume_by_priority(raw: Raw, sel: Selection, grain: str) -> list[tuple[str, 
     periods = sorted({p for p, _ in counts.index})
     levels = sorted({level for _, level in counts.index}, key=_priority_key)
     return [
-        (p.date().isoformat(), level, int(counts.get((p, level), 0))) for p in periods for level in levels
+        (p.isoformat(sep=" "), level, int(counts.get((p, level), 0))) for p in periods for level in levels
     ]
 
 
@@ -352,7 +354,8 @@ def test_volume_by_priority_counts_tickets_per_period_and_priority_with_zeros_fi
     rows = get_csv(signed_in, "volume_by_priority", sel.query(grain=grain))
     assert list(rows[0]) == ["PERIOD", "PRIORITY_LEVEL", "TICKETS"]
     expected = volume_by_priority(raw, sel, grain)
-    assert [(r["PERIOD"], r["PRIORITY_LEVEL"]) for r in rows] == [(p, level) for p, level, _ in expected]
+    served = [(pd.Timestamp(r["PERIOD"]).isoformat(sep=" "), r["PRIORITY_LEVEL"]) for r in rows]
+    assert served == [(p, level) for p, level, _ in expected]
     for row, (period, level, n) in zip(rows, expected, strict=True):
         assert_count(row["TICKETS"], n, f"{grain} {period} {level}")
     assert sum(int(r["TICKETS"]) for r in rows) == len(raw.rows(TICKETS, sel))

@@ -37,18 +37,39 @@ def fmt_value(value: Any, fmt: Fmt) -> str:
     return f"{number:,.2f}"
 
 
+def fmt_exact(value: Any, fmt: Fmt) -> str:
+    """A value someone typed (an alert's threshold) as typed: its unit, and no rounding away of digits."""
+    number = to_float(value)
+    if number is None:
+        return fmt_value(value, fmt)
+    if fmt is Fmt.PCT:
+        return _trim(f"{number * 100:,.6f}") + "%"
+    text = _trim(f"{number:,.6f}")
+    if fmt is Fmt.MONEY:
+        whole, _, cents = text.partition(".")
+        return settings.CURRENCY_SYMBOL + (f"{whole}.{cents:0<2}" if cents else whole)
+    return text
+
+
+def _trim(text: str) -> str:
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def fmt_change(current: Any, previous: Any, fmt: Fmt) -> str:
     """The change against the previous period: points for shares, percent for everything else."""
     cur, prev = to_float(current), to_float(previous)
     if cur is None or prev is None:
         return "no previous value"
     if fmt is Fmt.PCT:
-        return f"{(cur - prev) * 100:+.1f} pts"
-    if fmt is Fmt.FLOAT2 and abs(prev) <= 1.0:
-        return f"{cur - prev:+.2f}"
-    if prev == 0:
+        text = f"{(cur - prev) * 100:+.1f} pts"
+    elif fmt is Fmt.FLOAT2 and abs(prev) <= 1.0:
+        text = f"{cur - prev:+.2f}"
+    elif prev == 0:
         return "new" if cur else "no change"
-    return f"{(cur - prev) / abs(prev) * 100:+.1f}%"
+    else:
+        text = f"{(cur - prev) / abs(prev) * 100:+.1f}%"
+    # A change that rounds to zero at the shown precision ("-0.00") is no change to the reader.
+    return "no change" if not any(c in "123456789" for c in text) else text
 
 
 def fmt_cell(value: Any) -> str:

@@ -11,6 +11,7 @@ JOURNEY = Workspace(
             id="personas",
             title="Persona distribution",
             sql="journey/personas.sql",
+            cross_filter={"DERIVED_PERSONA": "persona"},
             kind=Kind.DONUT,
             x="DERIVED_PERSONA",
             y=("CUSTOMERS",),
@@ -22,6 +23,7 @@ JOURNEY = Workspace(
             id="interaction_types",
             title="Interaction type by persona",
             sql="journey/interaction_types.sql",
+            cross_filter={"DERIVED_PERSONA": "persona", "INTERACTION_TYPE": "interaction_type"},
             kind=Kind.BAR,
             x="DERIVED_PERSONA",
             y=("INTERACTIONS",),
@@ -67,7 +69,7 @@ JOURNEY = Workspace(
             fmt=Fmt.PCT,
             width=2,
             labels={"MONTHS_SINCE_SIGNUP": "Months since signup", "COHORT": "Signup month"},
-            description="For the 12 latest monthly signup cohorts up to the period's end, the share of each "
+            description="For the signup cohorts of the 12 calendar months ending with the period's end, the share of each "
             "cohort buying in each of its first 12 months (calendar months, up to the period's end).",
         ),
     ),

@@ -28,7 +28,12 @@ OVERVIEW = Workspace(
         ),
         _kpi("kpi_avg_rating", "Average rating", Fmt.FLOAT2, "Mean product review rating in the period."),
         _kpi("kpi_customers", "Customers", Fmt.INT, "Customers signed up by the end of the period."),
-        _kpi("kpi_lifetime_value", "Lifetime value", Fmt.MONEY, "Total lifetime value of those customers."),
+        _kpi(
+            "kpi_lifetime_value",
+            "Lifetime value",
+            Fmt.MONEY,
+            "What those customers had spent by the end of the period (completed purchases).",
+        ),
         _kpi("kpi_avg_order_value", "Average order value", Fmt.MONEY, "Mean amount of a completed purchase."),
         _kpi(
             "kpi_retention",
@@ -51,7 +56,7 @@ OVERVIEW = Workspace(
             y=("AVG_SENTIMENT",),
             width=2,
             labels={"PERIOD": "Period", "AVG_SENTIMENT": "Average sentiment"},
-            description="Average interaction sentiment per day, week or month (the time grain filter).",
+            description="Average interaction sentiment per hour, day, week or month (the time grain filter).",
         ),
         Chart(
             id="satisfaction_gauge",
@@ -76,13 +81,14 @@ OVERVIEW = Workspace(
         ),
         Chart(
             id="churn_risk",
-            title="Churn risk breakdown",
+            title="Churn risk of active customers",
             sql="overview/churn_risk.sql",
+            cross_filter={"CHURN_RISK": "churn_risk"},
             kind=Kind.DONUT,
             x="CHURN_RISK",
             y=("CUSTOMERS",),
             fmt=Fmt.INT,
-            description="Customers by predicted churn risk level.",
+            description="Customers with an interaction in the period by predicted churn risk level (the KPI's High share).",
         ),
         Chart(
             id="monthly_revenue",
@@ -98,6 +104,7 @@ OVERVIEW = Workspace(
             id="top_customers",
             title="Top 5 customers by lifetime value",
             sql="overview/top_customers.sql",
+            money=("LIFETIME_VALUE",),
             kind=Kind.TABLE,
             fmt=Fmt.MONEY,
             width=2,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django.conf import settings
 
@@ -18,7 +19,9 @@ from ..warehouse import client
 from ..warehouse.compiler import CompileError, ScopeError
 from ..warehouse.result import Result
 from .builders import Figure, build_figure, is_empty, narrate, summarize
+from .crossfilter import with_cross_filter
 from .formatting import fmt_change, fmt_value, to_float
+from .partial import mark_partial
 from .spec import Chart, Kind
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,14 @@ class Kpi:
     tone: str  # "good", "bad" or "neutral"
 
 
+def shown(chart: Chart, result: Result) -> tuple[list[str], list[tuple[object, ...]]]:
+    """The columns and rows a reader sees in the table and the CSV (without `hidden` columns)."""
+    if not chart.hidden:
+        return list(result.columns), [tuple(row) for row in result.rows]
+    keep = [i for i, c in enumerate(result.columns) if c not in chart.hidden]
+    return [result.columns[i] for i in keep], [tuple(row[i] for i in keep) for row in result.rows]
+
+
 @dataclass(frozen=True)
 class ChartView:
     chart: Chart
@@ -45,6 +56,11 @@ class ChartView:
     error: str = ""
     kpi: Kpi | None = None
     sentences: tuple[str, ...] = ()
+
+    @cached_property
+    def shown(self) -> tuple[list[str], list[tuple[object, ...]]]:
+        assert self.result is not None
+        return shown(self.chart, self.result)
 
     @property
     def empty(self) -> bool:
@@ -72,7 +88,8 @@ def _kpi(chart: Chart, result: Result, previous: Result | None) -> Kpi:
     value = result.records()[0][chart.y[0]]
     prev = previous.records()[0][chart.y[0]] if previous and not previous.empty else None
     cur_f, prev_f = to_float(value), to_float(prev)
-    if cur_f is None or prev_f is None or cur_f == prev_f:
+    change = fmt_change(value, prev, chart.fmt)
+    if cur_f is None or prev_f is None or cur_f == prev_f or change == "no change":
         direction = "flat"
     else:
         direction = "up" if cur_f > prev_f else "down"
@@ -84,7 +101,7 @@ def _kpi(chart: Chart, result: Result, previous: Result | None) -> Kpi:
     return Kpi(
         fmt_value(value, chart.fmt),
         fmt_value(prev, chart.fmt),
-        fmt_change(value, prev, chart.fmt),
+        change,
         direction,
         tone,
     )
@@ -112,9 +129,10 @@ def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str |
     if chart.kind is Kind.NARRATIVE:
         sentences = tuple(narrate(chart, result, previous))
         return replace(view, sentences=sentences, summary=" ".join(sentences))
+    figure = build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {}))
     view = replace(
         view,
-        figure=build_figure(chart, result, previous=previous, **({"palette": palette} if palette else {})),
+        figure=with_cross_filter(mark_partial(figure, filters), chart) if figure else None,
         summary=summarize(chart, result, previous=previous),
     )
     return replace(view, kpi=_kpi(chart, result, previous)) if chart.kind is Kind.KPI else view

@@ -89,6 +89,13 @@ class Chart:
     tab: str = ""
     page_size: int = 0
     height: int = 0
+    # Columns only the portal reads (e.g. how a narrative formats a value): not in tables or CSVs.
+    hidden: tuple[str, ...] = ()
+    # Columns that hold money: tables show them with the currency symbol.
+    money: tuple[str, ...] = ()
+    # Click to filter: a column whose values are a page filter's values, mapped to that filter's
+    # parameter (e.g. {"CHURN_RISK": "churn_risk"}); clicking a bar, slice or cell adds the filter.
+    cross_filter: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column.replace("_", " ").capitalize()

@@ -62,7 +62,7 @@ SUPPORT = Workspace(
             width=2,
             tab=VOLUME,
             labels={"PERIOD": "Period", "PRIORITY_LEVEL": "Priority"},
-            description="Tickets created per day, week or month (the time grain filter), stacked by priority.",
+            description="Tickets created per hour, day, week or month (the time grain filter), stacked by priority.",
         ),
         Chart(
             id="categories",

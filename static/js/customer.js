@@ -2,6 +2,8 @@
 // No inline script anywhere: the page's figures arrive as <script type="application/json">.
 (function () {
   "use strict";
+  if (window.portalCustomerScript) return;  // also loaded on every page for the top bar's search box
+  window.portalCustomerScript = true;
 
   var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   var DEBOUNCE_MS = 200;

@@ -20,6 +20,8 @@
           if (state.download_url) {
             download.querySelector("a").setAttribute("href", state.download_url);
             download.hidden = false;
+            var expires = download.querySelector("[data-export-expires]");
+            if (expires && state.expires) expires.textContent = state.expires;
           }
           if (state.status === "queued" || state.status === "running") window.setTimeout(tick, 1000);
           else if (state.status === "failed") window.location.reload();

@@ -22,7 +22,10 @@
       if (!script || script.type !== "application/json") return;
       var figure = JSON.parse(script.textContent);
       var draw = function () {
-        window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () { linkPoints(div, figure); });
+        window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+          linkPoints(div, figure);
+          div.dispatchEvent(new CustomEvent("portal:plotted", { bubbles: true, detail: figure }));
+        });
       };
       if (window.Plotly) draw(); else window.addEventListener("load", draw, { once: true });
     });
@@ -181,6 +184,8 @@
       });
     });
   }
+
+  window.portalCharts = { load: load };  // static/js/ux.js reloads charts in place when new data arrives
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-filter-form]").forEach(wireFilterForm);

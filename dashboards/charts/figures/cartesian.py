@@ -6,7 +6,17 @@ from typing import Any
 
 from ...warehouse.result import Result
 from ..spec import Chart, Fmt, Kind
-from .common import Figure, category_axis, groups, hover, layout, value_axis, values
+from .common import (
+    Figure,
+    category_axis,
+    groups,
+    hover,
+    hover_category,
+    hover_value,
+    layout,
+    value_axis,
+    values,
+)
 
 
 def _trace(chart: Chart, name: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
@@ -65,6 +75,14 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     c_axis = category_axis(chart, result.column(chart.x))
     if horizontal:
         c_axis["autorange"] = "reversed"
+    # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
+    cat, val = ("y", "x") if horizontal else ("x", "y")
+    for trace in traces:
+        fmt = Fmt.FLOAT2 if trace.get("yaxis") == "y2" else chart.fmt
+        trace["hovertemplate"] = (
+            f"{hover_category(c_axis, cat)}<br>{trace['name'] or y_title or 'Value'}: "
+            f"{hover_value(fmt, val)}<extra></extra>"
+        )
     extra: dict[str, Any] = {
         "xaxis": v_axis if horizontal else c_axis,
         "yaxis": c_axis if horizontal else v_axis,
@@ -72,7 +90,9 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     if chart.kind in (Kind.BAR, Kind.HBAR):
         extra["barmode"] = "stack" if chart.stacked else "group"
     if chart.y2:
-        second = value_axis(chart, chart.label(chart.y2[0]) if len(chart.y2) == 1 else "", Fmt.FLOAT2)
+        second = value_axis(
+            chart, " · ".join(chart.label(c) for c in chart.y2), Fmt.FLOAT2
+        )  # name every series on it
         second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
         extra["yaxis2"] = second
         extra["margin"] = {"l": 56, "r": 56, "t": 40, "b": 48}

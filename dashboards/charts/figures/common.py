@@ -72,7 +72,25 @@ def category_axis(chart: Chart, raw: list[Any]) -> dict[str, Any]:
             )
     elif raw and not all(isinstance(v, (int, float)) for v in raw):
         axis["type"] = "category"
+        labels = [str(v) for v in dict.fromkeys(raw)]
+        if len(labels) > 4 and max(len(label) for label in labels) > 8:
+            axis["tickangle"] = -30  # slanted, not vertical: long category names stay readable
+    elif raw and all(isinstance(v, int) and not isinstance(v, bool) for v in raw) and len(set(raw)) <= 12:
+        axis["dtick"] = 1  # few whole numbers (stars, counts): a tick for every one
     return axis
+
+
+def hover_value(fmt: Fmt, axis: str = "y") -> str:
+    """A hover template's value part, formatted as the value axis shows it (money with its symbol)."""
+    prefix = settings.CURRENCY_SYMBOL if fmt is Fmt.MONEY else ""
+    return f"{prefix}%{{{axis}:{HOVER_FORMAT[fmt]}}}"
+
+
+def hover_category(axis: dict[str, Any], name: str = "x") -> str:
+    """A hover template's category part: dates as the axis formats them."""
+    if axis.get("type") == "date" and axis.get("hoverformat"):
+        return f"%{{{name}|{axis['hoverformat']}}}"
+    return f"%{{{name}}}"
 
 
 def groups(chart: Chart, result: Result) -> list[tuple[str, list[dict[str, Any]]]]:

@@ -128,7 +128,9 @@ def radar(chart: Chart, result: Result, palette: str) -> Figure:
                 "opacity": 0.7,
             }
         )
-    return {"data": traces, "layout": layout(chart, palette, polar={"radialaxis": {"visible": True}})}
+    # Tick labels along one spoke, small and angled away from the centre, so they do not pile up there.
+    radial = {"visible": True, "angle": 90, "tickangle": 90, "tickfont": {"size": 10}, "nticks": 4}
+    return {"data": traces, "layout": layout(chart, palette, polar={"radialaxis": radial})}
 
 
 def gauge(chart: Chart, result: Result, palette: str, previous: Result | None) -> Figure:

@@ -1,5 +1,5 @@
--- Monthly signup cohorts' purchase retention: for the (at most) 12 latest signup months up to the
--- month of :date_to, and for each month since signup from 0 (the signup month itself) to 11 that has
+-- Monthly signup cohorts' purchase retention: for the 12 calendar months ending with the month of
+-- :date_to (the same months whatever the other filters; a month without signups has no row), and for each month since signup from 0 (the signup month itself) to 11 that has
 -- begun by :date_to, the share of the cohort's customers with at least one completed transaction in
 -- that calendar month (read up to :date_to, so the period's last month may be partial). Months are
 -- calendar months: a customer who signed up on 31 January is in month 1 on 1 February. Cells
@@ -10,16 +10,15 @@ WITH signups AS (
     FROM ANALYTICS.CUSTOMER_BASE
     WHERE SIGNUP_DATE <= :date_to
 ),
-cohorts AS (
-    SELECT COHORT, COUNT(*) AS CUSTOMERS
-    FROM signups
-    GROUP BY COHORT
-    ORDER BY COHORT DESC
-    LIMIT 12
-),
 offsets AS (
     SELECT N
     FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11)) AS v (N)
+),
+cohorts AS (
+    SELECT COHORT, COUNT(*) AS CUSTOMERS
+    FROM signups
+    WHERE COHORT IN (SELECT DATEADD('MONTH', -N, DATE_TRUNC('MONTH', :date_to::DATE))::DATE FROM offsets)
+    GROUP BY COHORT
 ),
 grid AS (
     SELECT c.COHORT, c.CUSTOMERS, o.N AS MONTHS_SINCE_SIGNUP

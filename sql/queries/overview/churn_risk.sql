@@ -1,6 +1,8 @@
--- Customers by churn risk level, riskiest first (by the level's average churn score).
+-- Customers with an interaction in the period (as the "High churn risk" KPI counts them) by churn
+-- risk level, riskiest first (by the level's average churn score).
 SELECT s.CHURN_RISK, COUNT(*) AS CUSTOMERS
 FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS s
 LEFT JOIN ANALYTICS.CHURN_PREDICTIONS p ON p.CUSTOMER_ID = s.CUSTOMER_ID
+WHERE s.CUSTOMER_ID IN (SELECT i.CUSTOMER_ID FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS i)
 GROUP BY s.CHURN_RISK
 ORDER BY AVG(p.CHURN_RISK_SCORE) DESC NULLS LAST

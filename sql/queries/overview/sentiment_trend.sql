@@ -1,10 +1,11 @@
--- Average interaction sentiment per day, week or month (:grain; an hourly grain draws days here).
+-- Average interaction sentiment per hour, day, week (from Monday) or month (:grain).
 SELECT
     CASE :grain
+        WHEN 'hour' THEN DATE_TRUNC('HOUR', INTERACTION_TS)
         WHEN 'week' THEN DATE_TRUNC('WEEK', INTERACTION_TS)
         WHEN 'month' THEN DATE_TRUNC('MONTH', INTERACTION_TS)
         ELSE DATE_TRUNC('DAY', INTERACTION_TS)
-    END::DATE AS PERIOD,
+    END AS PERIOD,
     AVG(SENTIMENT_SCORE) AS AVG_SENTIMENT
 FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS
 GROUP BY 1

@@ -1,4 +1,4 @@
--- Tickets created per day, week or month (:grain; an hourly grain draws days here) and priority.
+-- Tickets created per hour, day, week (from Monday) or month (:grain) and priority.
 -- Every priority seen in the period gets a row (0 tickets) in every period that has tickets, so the
 -- stacked areas never interpolate across a missing point.
 -- Priorities in the contract's order of urgency (Low, Medium, High, Urgent), any other level after
@@ -6,10 +6,11 @@
 WITH tickets AS (
     SELECT
         CASE :grain
+            WHEN 'hour' THEN DATE_TRUNC('HOUR', CREATED_AT)
             WHEN 'week' THEN DATE_TRUNC('WEEK', CREATED_AT)
             WHEN 'month' THEN DATE_TRUNC('MONTH', CREATED_AT)
             ELSE DATE_TRUNC('DAY', CREATED_AT)
-        END::DATE AS PERIOD,
+        END AS PERIOD,
         PRIORITY_LEVEL
     FROM ANALYTICS.FACT_SUPPORT_TICKETS
 ),

@@ -1,0 +1,73 @@
+"""Charts that read well: hover text formatted as the axes, a tick for every star, slanted long
+categories, radar ticks off the centre, and click to filter declared on the chart spec."""
+
+import datetime as dt
+
+from dashboards.charts.builders import build_figure
+from dashboards.charts.crossfilter import cross_filter_targets
+from dashboards.charts.registry import WORKSPACES
+from dashboards.charts.spec import Chart, Fmt, Kind
+from dashboards.filters import FILTERS
+from dashboards.warehouse.result import Result
+
+
+def _chart(**kw) -> Chart:
+    return Chart(id="c", title="C", sql="x.sql", description="d", **kw)
+
+
+def test_money_hover_text_carries_the_currency_symbol_and_dates_their_axis_format(settings):
+    settings.CURRENCY_SYMBOL = "$"
+    chart = _chart(kind=Kind.BAR, x="DAY", y=("REVENUE",), fmt=Fmt.MONEY)
+    days = [dt.date(2026, 11, d) for d in range(1, 11)]
+    fig = build_figure(chart, Result(("DAY", "REVENUE"), tuple((d, 10.5 * i) for i, d in enumerate(days))))
+    template = fig["data"][0]["hovertemplate"]
+    assert template.startswith("%{x|%d %b %Y}") and "$%{y:,.2f}" in template
+    assert "Revenue" in template
+
+
+def test_shares_hover_as_percentages():
+    chart = _chart(kind=Kind.HBAR, x="STAGE", y=("SHARE",), fmt=Fmt.PCT)
+    fig = build_figure(chart, Result(("STAGE", "SHARE"), (("a", 0.5), ("b", 0.25))))
+    assert "%{x:.1%}" in fig["data"][0]["hovertemplate"] and "%{y}" in fig["data"][0]["hovertemplate"]
+
+
+def test_a_rating_histogram_has_a_tick_for_every_star():
+    chart = _chart(kind=Kind.BAR, x="REVIEW_RATING", y=("REVIEWS",), fmt=Fmt.INT)
+    fig = build_figure(chart, Result(("REVIEW_RATING", "REVIEWS"), tuple((s, s * 10) for s in range(1, 6))))
+    assert fig["layout"]["xaxis"]["dtick"] == 1
+
+
+def test_long_category_names_are_slanted_not_vertical():
+    chart = _chart(kind=Kind.BAR, x="CATEGORY", y=("REVENUE",), fmt=Fmt.MONEY)
+    names = ["Home & Kitchen", "Electronics", "Sports & Outdoors", "Beauty care", "Toys and games"]
+    fig = build_figure(chart, Result(("CATEGORY", "REVENUE"), tuple((n, 1.0) for n in names)))
+    assert fig["layout"]["xaxis"]["tickangle"] == -30
+
+
+def test_radar_ticks_run_along_one_spoke():
+    chart = _chart(kind=Kind.RADAR, x="LANG", y=("R",))
+    fig = build_figure(chart, Result(("LANG", "R"), (("en", 1.0), ("fr", 2.0), ("de", 3.0))))
+    radial = fig["layout"]["polar"]["radialaxis"]
+    assert radial["angle"] == 90 and radial["tickfont"]["size"] < 13
+
+
+def test_every_declared_click_to_filter_maps_a_drawn_column_to_a_real_filter():
+    params = {f.param for f in FILTERS}
+    declared = [c for ws in WORKSPACES.values() for c in ws.charts if c.cross_filter]
+    assert len(declared) >= 8
+    for chart in declared:
+        assert set(chart.cross_filter.values()) <= params, chart.id
+        assert set(chart.cross_filter) <= {chart.x, chart.series}, chart.id
+        assert cross_filter_targets(chart), chart.id
+
+
+def test_a_right_axis_holding_two_measures_names_both():
+    chart = _chart(
+        kind=Kind.BAR,
+        x="SEG",
+        y=("S",),
+        y2=("AVG_TICKETS", "AVG_RATING"),
+        labels={"AVG_TICKETS": "Tickets", "AVG_RATING": "Rating"},
+    )
+    fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets · Rating"
