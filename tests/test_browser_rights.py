@@ -51,6 +51,14 @@ def check_as_executive(page: Page, base: str, size: str) -> None:
     page.screenshot(path=str(SHOTS / f"forbidden-{size}.png"), full_page=True)
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"]  # type: ignore[index]
+    # Over-long input: a 400 page in the same layout, naming the parameter.
+    response = page.goto(f"{base}/w/overview/?persona={'x' * 2500}")
+    assert response is not None and response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("persona")
+    violations = axe_audit(page)
+    assert violations == [], format_violations(violations)
+    page.screenshot(path=str(SHOTS / f"bad-request-{size}.png"), full_page=True)
+    page.go_back()
     # Keyboard: the link back to the view is reachable and works.
     back = page.get_by_role("link", name="Back to the view")
     back.focus()
