@@ -60,7 +60,9 @@ class CampaignScenario(models.Model):
     string, so that reopening it re-reads the data through the opener's own scope."""
 
     name = models.CharField(max_length=80)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_scenarios")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_scenarios"
+    )
     query = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -98,3 +98,6 @@ def purge_exports() -> int:
     from . import jobs
 
     return jobs.exports_purge()
+
+
+from .churn_tasks import retrain_churn  # noqa: E402, F401 - registers the monthly churn retraining with the worker

@@ -20,7 +20,10 @@ from django.db import transaction
 
 @pytest.fixture(scope="session")
 def trained_path(
-    demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory, django_db_setup: Any, django_db_blocker: Any
+    demo_warehouse_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: Any,
+    django_db_blocker: Any,
 ) -> tuple[Path, str]:
     """(path, output of train_churn): the test warehouse copied, with one trained churn version."""
     path = tmp_path_factory.mktemp("churn") / "trained.duckdb"

@@ -57,7 +57,9 @@ def test_breakeven_acceptance_makes_revenue_equal_cost() -> None:
 def test_breakevens_that_cannot_be_reached_are_none() -> None:
     costly = Assumptions(cost_per_contact=500.0, incentive=10.0, acceptance=0.2, uplift=0.3, horizon_months=6)
     assert breakeven_uplift(AUDIENCE, costly) is None  # needs more than 100 %
-    generous = Assumptions(cost_per_contact=2.0, incentive=1000.0, acceptance=0.2, uplift=0.3, horizon_months=6)
+    generous = Assumptions(
+        cost_per_contact=2.0, incentive=1000.0, acceptance=0.2, uplift=0.3, horizon_months=6
+    )
     assert breakeven_acceptance(AUDIENCE, generous) is None  # each acceptance costs more than it keeps
 
 
@@ -91,7 +93,7 @@ def test_the_recommendation_names_the_band_with_the_best_roi() -> None:
     text = recommend(bands, everyone, INPUTS)
     high, whole = simulate(bands["High"], INPUTS).roi, simulate(everyone, INPUTS).roi
     assert high is not None and whole is not None and high > whole
-    assert text == f"Target the High band only: ROI {high:.1f}× against {whole:.1f}× for the whole audience."
+    assert text == f"Target the High band only: ROI {high:.1f}x against {whole:.1f}x for the whole audience."
 
 
 rates = st.floats(min_value=0, max_value=1, allow_nan=False)
@@ -117,7 +119,9 @@ def test_more_uplift_never_lowers_roi(audience, cost, incentive, acceptance, u1,
 
 @settings(max_examples=200, deadline=None)
 @given(audiences, money, money, rates, rates, st.integers(min_value=1, max_value=36))
-def test_extreme_inputs_give_finite_consistent_outcomes(audience, cost, incentive, acceptance, uplift, months) -> None:
+def test_extreme_inputs_give_finite_consistent_outcomes(
+    audience, cost, incentive, acceptance, uplift, months
+) -> None:
     out = simulate(audience, Assumptions(cost, incentive, acceptance, uplift, months))
     for value in (out.cost, out.retained_revenue, out.net, out.accepted, out.retained):
         assert math.isfinite(value)
@@ -128,7 +132,13 @@ def test_extreme_inputs_give_finite_consistent_outcomes(audience, cost, incentiv
         assert 0 <= out.breakeven_uplift <= 1
 
 
-DEFAULTS = {"cost_per_contact": 1.8, "incentive": 8.0, "acceptance": 0.1, "uplift": 0.05, "horizon_months": 12}
+DEFAULTS = {
+    "cost_per_contact": 1.8,
+    "incentive": 8.0,
+    "acceptance": 0.1,
+    "uplift": 0.05,
+    "horizon_months": 12,
+}
 
 
 def test_inputs_fall_back_to_the_data_defaults_and_rates_are_percentages() -> None:

@@ -14,24 +14,30 @@ import pytest
 from accounts.models import Role
 from dashboards.campaigns.maths import Assumptions, Audience, simulate
 from dashboards.models import CampaignScenario
-from tests.churn_fixtures import trained, trained_path  # noqa: F401 - fixtures
 
+pytest_plugins = ["tests.churn_fixtures"]
 pytestmark = pytest.mark.django_db
 
 INPUTS = "cost_per_contact=2&incentive=10&acceptance=20&uplift=30&horizon_months=12"
 
 
 @pytest.fixture(scope="module")
-def frame(trained_path) -> pd.DataFrame:  # noqa: F811
+def frame(trained_path) -> pd.DataFrame:
     """Per active customer: region, band, score and completed spend in the last 365 days (pandas)."""
     with duckdb.connect(str(trained_path[0]), read_only=True) as con:
         base = con.execute("SELECT CUSTOMER_ID, REGION, IS_ACTIVE FROM ANALYTICS.CUSTOMER_BASE").df()
-        scores = con.execute("SELECT CUSTOMER_ID, CHURN_RISK_SCORE, CHURN_RISK_CATEGORY FROM ANALYTICS.CHURN_PREDICTIONS").df()
-        tx = con.execute("SELECT CUSTOMER_ID, TRANSACTION_TS, AMOUNT, STATUS FROM ANALYTICS.FACT_TRANSACTIONS").df()
+        scores = con.execute(
+            "SELECT CUSTOMER_ID, CHURN_RISK_SCORE, CHURN_RISK_CATEGORY FROM ANALYTICS.CHURN_PREDICTIONS"
+        ).df()
+        tx = con.execute(
+            "SELECT CUSTOMER_ID, TRANSACTION_TS, AMOUNT, STATUS FROM ANALYTICS.FACT_TRANSACTIONS"
+        ).df()
     end = tx["TRANSACTION_TS"].max().normalize() + pd.Timedelta(days=1)
-    recent = tx[(tx.STATUS == "completed") & (tx.TRANSACTION_TS >= end - pd.Timedelta(days=365))]
+    recent = tx[(tx.STATUS == "completed") & (end - pd.Timedelta(days=365) <= tx.TRANSACTION_TS)]
     spend = recent.groupby("CUSTOMER_ID")["AMOUNT"].sum().astype(float).rename("VALUE")
-    out = base.merge(scores, on="CUSTOMER_ID").merge(spend, on="CUSTOMER_ID", how="left").fillna({"VALUE": 0.0})
+    out = (
+        base.merge(scores, on="CUSTOMER_ID").merge(spend, on="CUSTOMER_ID", how="left").fillna({"VALUE": 0.0})
+    )
     out["CHURN_RISK_SCORE"] = out["CHURN_RISK_SCORE"].astype(float)
     return out[out.IS_ACTIVE.astype(bool)]
 
@@ -45,13 +51,22 @@ def rows_of(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
 
 
-def test_the_simulator_shows_audience_outcome_recommendation_and_sensitivity(client, role_user, trained: Path) -> None:
+def test_the_simulator_shows_audience_outcome_recommendation_and_sensitivity(
+    client, role_user, trained: Path
+) -> None:
     client.force_login(role_user("Administrator"))
     response = client.get(f"/w/campaigns/?{INPUTS}")
     assert response.status_code == 200
     body = response.content.decode()
-    for words in ("Expected churners", "12-month value at risk", "Breakeven uplift", "Recommendation:",
-                  "Past campaigns to such customers", 'id="sensitivity-figure"', "retention"):
+    for words in (
+        "Expected churners",
+        "12-month value at risk",
+        "Breakeven uplift",
+        "Recommendation:",
+        "Past campaigns to such customers",
+        'id="sensitivity-figure"',
+        "retention",
+    ):
         assert words in body, words
 
 
@@ -62,7 +77,7 @@ def test_the_csv_matches_an_independent_simulation_of_the_whole_audience_and_eac
     rows = rows_of(client.get(f"/w/campaigns/csv?{INPUTS}"))
     a = Assumptions(2.0, 10.0, 0.2, 0.3, 12)
     expected = {"Whole audience": frame, **{f"{b} band": g for b, g in frame.groupby("CHURN_RISK_CATEGORY")}}
-    assert [r["AUDIENCE"] for r in rows][0] == "Whole audience" and {r["AUDIENCE"] for r in rows} == set(expected)
+    assert rows[0]["AUDIENCE"] == "Whole audience" and {r["AUDIENCE"] for r in rows} == set(expected)
     for row in rows:
         part = expected[row["AUDIENCE"]]
         want = simulate(audience_of(part), a)
@@ -70,7 +85,9 @@ def test_the_csv_matches_an_independent_simulation_of_the_whole_audience_and_eac
         assert float(row["RETAINED_REVENUE"]) == pytest.approx(want.retained_revenue, rel=1e-6)
         assert float(row["COST"]) == pytest.approx(len(part) * 2 + len(part) * 0.2 * 10)
         assert float(row["ROI"]) == pytest.approx(want.roi, rel=1e-4)
-        assert float(row["BREAKEVEN_UPLIFT"] or "nan") == pytest.approx(want.breakeven_uplift or float("nan"), abs=1e-4, nan_ok=True)
+        assert float(row["BREAKEVEN_UPLIFT"] or "nan") == pytest.approx(
+            want.breakeven_uplift or float("nan"), abs=1e-4, nan_ok=True
+        )
 
 
 def test_a_score_range_narrows_the_audience_to_those_scores(client, role_user, trained: Path, frame) -> None:
@@ -111,7 +128,9 @@ def test_a_role_without_the_workspace_gets_a_404(client, role_user, trained: Pat
         ("bogus=1", "bogus"),
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(client, role_user, trained: Path, query, field) -> None:
+def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(
+    client, role_user, trained: Path, query, field
+) -> None:
     client.force_login(role_user("Administrator"))
     response = client.get(f"/w/campaigns/?{query}")
     assert response.status_code == 400
@@ -121,12 +140,17 @@ def test_bad_input_is_a_400_naming_the_field_and_saves_nothing(client, role_user
     assert not CampaignScenario.objects.exists()
 
 
-def test_scenarios_are_saved_named_reopened_and_compared_side_by_side(client, role_user, trained: Path) -> None:
+def test_scenarios_are_saved_named_reopened_and_compared_side_by_side(
+    client, role_user, trained: Path
+) -> None:
     user = role_user("Administrator")
     client.force_login(user)
     for name, uplift in (("Cautious", 10), ("Hopeful", 40), ("High only", 30)):
         extra = "&churn_risk=High" if name == "High only" else ""
-        response = client.post("/w/campaigns/save", {"name": name, "query": f"{INPUTS.replace('uplift=30', f'uplift={uplift}')}{extra}"})
+        response = client.post(
+            "/w/campaigns/save",
+            {"name": name, "query": f"{INPUTS.replace('uplift=30', f'uplift={uplift}')}{extra}"},
+        )
         assert response.status_code == 302
     scenarios = list(CampaignScenario.objects.filter(owner=user).order_by("pk"))
     assert [s.name for s in scenarios] == ["Cautious", "Hopeful", "High only"]

@@ -19,7 +19,9 @@ from django.core.management.base import CommandError
 from accounts.models import AuditEvent
 from dashboards.churn import service, store, training
 from dashboards.churn.features import FEATURES, DuckDBSource, features_at
-from tests.churn_fixtures import last_json, trained_path  # noqa: F401 - fixture
+from tests.churn_fixtures import last_json
+
+pytest_plugins = ["tests.churn_fixtures"]
 
 CUTOFF = dt.date(2026, 3, 1)
 
@@ -41,10 +43,13 @@ def test_features_at_a_cut_off_read_only_data_before_it(demo_warehouse_path: Pat
         ):
             con.execute(f"DELETE FROM ANALYTICS.{table} WHERE {column} >= ?", [CUTOFF])
         # A ticket resolved after the cut-off was still open at it.
-        con.execute("UPDATE ANALYTICS.FACT_SUPPORT_TICKETS SET RESOLVED_AT = NULL WHERE RESOLVED_AT >= ?", [CUTOFF])
-    with duckdb.connect(str(demo_warehouse_path), read_only=True) as full, duckdb.connect(
-        str(truncated), read_only=True
-    ) as cut:
+        con.execute(
+            "UPDATE ANALYTICS.FACT_SUPPORT_TICKETS SET RESOLVED_AT = NULL WHERE RESOLVED_AT >= ?", [CUTOFF]
+        )
+    with (
+        duckdb.connect(str(demo_warehouse_path), read_only=True) as full,
+        duckdb.connect(str(truncated), read_only=True) as cut,
+    ):
         a = features_at(DuckDBSource(full), CUTOFF)
         b = features_at(DuckDBSource(cut), CUTOFF)
     assert len(a) > 1000
@@ -58,12 +63,14 @@ def test_there_are_about_35_features_or_more() -> None:
 def test_labels_match_an_independent_pandas_computation(demo_warehouse_path: Path) -> None:
     with duckdb.connect(str(demo_warehouse_path), read_only=True) as con:
         labels = DuckDBSource(con).query("labels", CUTOFF).set_index("CUSTOMER_ID")
-        tx = con.execute("SELECT CUSTOMER_ID, TRANSACTION_TS, AMOUNT, STATUS FROM ANALYTICS.FACT_TRANSACTIONS").df()
+        tx = con.execute(
+            "SELECT CUSTOMER_ID, TRANSACTION_TS, AMOUNT, STATUS FROM ANALYTICS.FACT_TRANSACTIONS"
+        ).df()
         customers = con.execute("SELECT CUSTOMER_ID FROM ANALYTICS.CUSTOMER_BASE").df()
     tx = tx[tx["STATUS"] == "completed"]
     start, end = pd.Timestamp(CUTOFF), pd.Timestamp(CUTOFF) + pd.Timedelta(days=60)
-    before = tx[(tx.TRANSACTION_TS >= start - pd.Timedelta(days=60)) & (tx.TRANSACTION_TS < start)]
-    after = tx[(tx.TRANSACTION_TS >= start) & (tx.TRANSACTION_TS < end)]
+    before = tx[(start - pd.Timedelta(days=60) <= tx.TRANSACTION_TS) & (start > tx.TRANSACTION_TS)]
+    after = tx[(start <= tx.TRANSACTION_TS) & (end > tx.TRANSACTION_TS)]
     spend_before = before.groupby("CUSTOMER_ID")["AMOUNT"].sum().astype(float)
     spend_after = after.groupby("CUSTOMER_ID")["AMOUNT"].sum().astype(float)
     orders_after = after.groupby("CUSTOMER_ID").size()
@@ -84,7 +91,7 @@ def test_the_split_trains_before_it_validates_and_validates_before_the_held_out_
     assert max(split.train) <= split.validation - dt.timedelta(days=60)
 
 
-def test_train_churn_prints_held_out_metrics_and_a_json_last_line(trained_path) -> None:  # noqa: F811
+def test_train_churn_prints_held_out_metrics_and_a_json_last_line(trained_path) -> None:
     path, output = trained_path
     summary = last_json(output)
     assert set(summary) == {"f1", "precision", "recall", "roc_auc", "baseline_f1", "version"}
@@ -93,12 +100,14 @@ def test_train_churn_prints_held_out_metrics_and_a_json_last_line(trained_path) 
     assert summary["f1"] > summary["baseline_f1"]
     assert summary["roc_auc"] > 0.7
     with duckdb.connect(str(path), read_only=True) as con:
-        [(version, f1)] = con.execute("SELECT MODEL_VERSION, F1 FROM ANALYTICS.CHURN_MODEL_VERSIONS").fetchall()
+        [(version, f1)] = con.execute(
+            "SELECT MODEL_VERSION, F1 FROM ANALYTICS.CHURN_MODEL_VERSIONS"
+        ).fetchall()
     assert version == summary["version"] and round(f1, 4) == summary["f1"]
 
 
-def test_the_published_scores_are_the_latest_version_with_bands_from_its_thresholds(trained_path) -> None:  # noqa: F811
-    path, output = trained_path
+def test_the_published_scores_are_the_latest_version_with_bands_from_its_thresholds(trained_path) -> None:
+    path, _ = trained_path
     with duckdb.connect(str(path), read_only=True) as con:
         [(high, medium, version)] = con.execute(
             "SELECT HIGH_FROM, MEDIUM_FROM, MODEL_VERSION FROM ANALYTICS.CHURN_MODEL_VERSIONS"
@@ -109,9 +118,11 @@ def test_the_published_scores_are_the_latest_version_with_bands_from_its_thresho
             "JOIN ANALYTICS.CUSTOMER_PERSONA_SIGNALS s USING (CUSTOMER_ID)"
         ).df()
         [(customers,)] = con.execute("SELECT COUNT(*) FROM ANALYTICS.CUSTOMER_BASE").fetchall()
-        kept = con.execute("SELECT COUNT(*) FROM ANALYTICS.CHURN_MODEL_SCORES WHERE MODEL_VERSION = ?", [version]).fetchall()
+        kept = con.execute(
+            "SELECT COUNT(*) FROM ANALYTICS.CHURN_MODEL_SCORES WHERE MODEL_VERSION = ?", [version]
+        ).fetchall()
     assert len(scores) == customers == kept[0][0]
-    assert (scores.MODEL_VERSION == version).all()
+    assert (version == scores.MODEL_VERSION).all()
     score = scores.CHURN_RISK_SCORE.astype(float)
     assert score.between(0, 100).all()
     expected = np.where(score >= float(high), "High", np.where(score >= float(medium), "Medium", "Low"))
@@ -124,7 +135,7 @@ def test_the_published_scores_are_the_latest_version_with_bands_from_its_thresho
 
 
 @pytest.fixture
-def copy(trained_path, tmp_path: Path) -> Path:  # noqa: F811
+def copy(trained_path, tmp_path: Path) -> Path:
     target = tmp_path / "copy.duckdb"
     shutil.copyfile(trained_path[0], target)
     return target
@@ -159,7 +170,9 @@ def test_a_failed_training_keeps_the_current_version(copy: Path, monkeypatch: py
 
 
 @pytest.mark.django_db
-def test_a_failure_while_writing_leaves_the_file_untouched(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_leaves_the_file_untouched(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with duckdb.connect(str(copy)) as con:
         con.execute("DELETE FROM ANALYTICS.FACT_SUPPORT_TICKETS WHERE TICKET_ID % 50 = 0")
     before = sha(copy)
@@ -187,9 +200,16 @@ def test_a_new_version_keeps_the_earlier_ones_scores(copy: Path) -> None:
     assert outcome.published and outcome.version != first
     with duckdb.connect(str(copy), read_only=True) as con:
         kept = dict(
-            con.execute("SELECT MODEL_VERSION, COUNT(*) FROM ANALYTICS.CHURN_MODEL_SCORES GROUP BY 1").fetchall()
+            con.execute(
+                "SELECT MODEL_VERSION, COUNT(*) FROM ANALYTICS.CHURN_MODEL_SCORES GROUP BY 1"
+            ).fetchall()
         )
-        latest = {v for (v,) in con.execute("SELECT DISTINCT MODEL_VERSION FROM ANALYTICS.CHURN_PREDICTIONS").fetchall()}
+        latest = {
+            v
+            for (v,) in con.execute(
+                "SELECT DISTINCT MODEL_VERSION FROM ANALYTICS.CHURN_PREDICTIONS"
+            ).fetchall()
+        }
     assert set(kept) == {first, outcome.version} and kept[first] == kept[outcome.version]
     assert latest == {outcome.version}
     card = store.latest(copy)["CARD"]

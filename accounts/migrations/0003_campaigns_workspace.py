@@ -23,16 +23,19 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_starting_roles'),
+        ("accounts", "0002_starting_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='role',
-            name='workspaces',
-            field=models.JSONField(blank=True, default=list, help_text='Workspace slugs as a JSON list; any of: overview, sentiment, support, product, journey, segments, insights, campaigns.'),
+            model_name="role",
+            name="workspaces",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Workspace slugs as a JSON list; any of: overview, sentiment, support, product, journey, segments, insights, campaigns.",
+            ),
         ),
         migrations.RunPython(grant, revoke),
     ]

@@ -4,7 +4,7 @@ portal's compiler with the viewer's scope (dashboards/queries.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,11 +64,13 @@ def load_audience(viewer: Viewer, filters: Filters, data: DataRange, scores: Sco
             annual_value_at_risk=_float(row["VALUE_AT_RISK_12M"]),
         )
         value += _float(row["VALUE_12M"])
-    history = run_file("campaigns/history.sql", viewer=viewer, where=filters.restriction(), named=scores.named())
+    history = run_file(
+        "campaigns/history.sql", viewer=viewer, where=filters.restriction(), named=scores.named()
+    )
     return AudienceData(by_band=by_band, value_12m=value, history=list(history.records()))
 
 
-def defaults_from(history: list[Mapping[str, Any]]) -> dict[str, float | None]:
+def defaults_from(history: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
     """Defaults from past retention campaigns for such customers (None where the data has none):
     cost per contact, incentive (a converted contact's cost beyond a plain contact's), acceptance
     (the conversion rate) and uplift (how many more converted than other contacted customers stayed,
@@ -93,5 +95,7 @@ def defaults_from(history: list[Mapping[str, Any]]) -> dict[str, float | None]:
     kept, others = row.get("RETAINED_CONVERTED"), row.get("RETAINED_OTHERS")
     if kept is not None and others is not None:
         lost = 1 - float(others)
-        out["uplift"] = round(min(max((float(kept) - float(others)) / lost, 0.0), 1.0), 4) if lost > 0 else 0.0
+        out["uplift"] = (
+            round(min(max((float(kept) - float(others)) / lost, 0.0), 1.0), 4) if lost > 0 else 0.0
+        )
     return out

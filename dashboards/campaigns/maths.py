@@ -170,7 +170,10 @@ def sensitivity(
 ) -> list[list[float | None]]:
     """ROI for each (acceptance, uplift): rows follow `acceptances`, columns `uplifts`."""
     return [
-        [simulate(audience, Assumptions(a.cost_per_contact, a.incentive, x, u, a.horizon_months)).roi for u in uplifts]
+        [
+            simulate(audience, Assumptions(a.cost_per_contact, a.incentive, x, u, a.horizon_months)).roi
+            for u in uplifts
+        ]
         for x in acceptances
     ]
 
@@ -181,7 +184,9 @@ def grid(centre: float, steps: int = 11) -> list[float]:
     return sorted(points)
 
 
-def recommend(by_band: Mapping[str, Audience], everyone: Audience, a: Assumptions, fmt_roi: str = "{:.1f}×") -> str:
+def recommend(
+    by_band: Mapping[str, Audience], everyone: Audience, a: Assumptions, fmt_roi: str = "{:.1f}x"
+) -> str:
     """A sentence comparing targeting each band alone with targeting everyone."""
     if everyone.customers == 0:
         return "The audience is empty: widen the filters or the score range."

@@ -12,7 +12,17 @@ from accounts.access import Viewer
 from dashboards.filters import Filters, load_data_range, load_options, parse_filters
 
 from .data import AudienceData, ScoreRange, defaults_from, load_audience
-from .maths import FIELDS, Assumptions, InputError, Outcome, grid, parse_assumptions, recommend, sensitivity, simulate
+from .maths import (
+    FIELDS,
+    Assumptions,
+    InputError,
+    Outcome,
+    grid,
+    parse_assumptions,
+    recommend,
+    sensitivity,
+    simulate,
+)
 
 SCORE_PARAMS = ("score_min", "score_max")
 EXTRA_PARAMS: tuple[str, ...] = (*SCORE_PARAMS, *(name for name, _, _ in FIELDS))
@@ -72,7 +82,9 @@ def parse_scores(query: Mapping[str, str]) -> ScoreRange:
 def run_simulation(viewer: Viewer, query: QueryDict, *, default_preset: str = "last_365") -> Simulation:
     """Raises FilterError or InputError (bad input, naming the parameter) or WarehouseError."""
     options, data = load_options(viewer), load_data_range(viewer)
-    filters = parse_filters(query, options=options, data=data, extra=EXTRA_PARAMS, default_preset=default_preset)
+    filters = parse_filters(
+        query, options=options, data=data, extra=EXTRA_PARAMS, default_preset=default_preset
+    )
     scores = parse_scores(query)
     audience = load_audience(viewer, filters, data, scores)
     defaults = defaults_from(audience.history)

@@ -39,7 +39,7 @@ def _viewer(request: HttpRequest) -> Viewer:
 
 def _money(value: float | None) -> str:
     if value is None:
-        return "–"
+        return "n/a"
     sign = "-" if value < 0 else ""
     return f"{sign}{settings.CURRENCY_SYMBOL}{abs(value):,.0f}"
 
@@ -49,7 +49,7 @@ def _rate(value: float | None) -> str:
 
 
 def _roi(value: float | None) -> str:
-    return "–" if value is None else f"{value:.2f}×"
+    return "n/a" if value is None else f"{value:.2f}x"
 
 
 def _figure(sim: Simulation) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def _figure(sim: Simulation) -> dict[str, Any]:
                 "zmid": 0,
                 "colorscale": "RdBu",
                 "colorbar": {"title": {"text": "ROI"}},
-                "hovertemplate": "uplift %{x}%<br>acceptance %{y}%<br>ROI %{z:.2f}×<extra></extra>",
+                "hovertemplate": "uplift %{x}%<br>acceptance %{y}%<br>ROI %{z:.2f}x<extra></extra>",
             },
             {
                 "type": "scatter",
@@ -106,8 +106,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
     except (FilterError, InputError) as error:
         return _bad_input(request, error)
     except WarehouseError as error:
-        context = {"workspaces": visible_workspaces(request), "warehouse_error": str(error)}
-        return render(request, "campaigns/simulator.html", context, status=503)
+        down = {"workspaces": visible_workspaces(request), "warehouse_error": str(error)}
+        return render(request, "campaigns/simulator.html", down, status=503)
     a, o = sim.assumptions, sim.outcome
     everyone = sim.audience.everyone
     bands = [
@@ -134,13 +134,15 @@ def simulator(request: HttpRequest) -> HttpResponse:
                 "name": name,
                 "label": label,
                 "value": f"{shown:g}",
-                "unit": "%" if kind == "rate" else ("months" if kind == "months" else settings.CURRENCY_SYMBOL),
+                "unit": "%"
+                if kind == "rate"
+                else ("months" if kind == "months" else settings.CURRENCY_SYMBOL),
                 "step": "1" if kind == "months" else "any",
                 "max": "100" if kind == "rate" else ("36" if kind == "months" else ""),
                 "default": "none in the data" if default_shown is None else f"{default_shown:g}",
             }
         )
-    context = {
+    context: dict[str, Any] = {
         "workspaces": visible_workspaces(request),
         "sim": sim,
         "query": sim.querystring(),
@@ -181,7 +183,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
             for r in sim.audience.history
         ],
         "figure": _figure(sim),
-        "scenarios": CampaignScenario.objects.filter(owner=request.user)[:20],
+        "scenarios": CampaignScenario.objects.filter(owner_id=request.user.pk)[:20],
         "can_export": viewer.can_export,
     }
     _add_options(context, request, viewer)
@@ -235,7 +237,7 @@ def save_scenario(request: HttpRequest) -> HttpResponse:
         return _bad_input(request, error)
     except WarehouseError as error:
         return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
-    CampaignScenario.objects.create(owner=request.user, name=name, query=sim.querystring())
+    CampaignScenario.objects.create(owner_id=request.user.pk, name=name, query=sim.querystring())  # type: ignore[misc]  # signed in: pk is set
     return redirect(f"{reverse('campaigns')}?{sim.querystring()}")
 
 
@@ -246,7 +248,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     ids = request.GET.getlist("s")
     if not ids or len(ids) > MAX_COMPARED or not all(i.isdigit() for i in ids):
         return _bad_input(request, InputError("s", f"choose 1 to {MAX_COMPARED} saved scenarios"))
-    found = {s.pk: s for s in CampaignScenario.objects.filter(owner=request.user, pk__in=[int(i) for i in ids])}
+    found = {
+        s.pk: s
+        for s in CampaignScenario.objects.filter(owner_id=request.user.pk, pk__in=[int(i) for i in ids])
+    }
     if len(found) != len(set(ids)):
         return _bad_input(request, InputError("s", "one of the scenarios is not yours or does not exist"))
     columns = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from .features import FEATURE_LABELS
@@ -23,8 +24,15 @@ def calibration(card: dict[str, Any]) -> dict[str, Any]:
     c = card["calibration"]
     return {
         "data": [
-            {"type": "scatter", "mode": "lines", "x": [0, 1], "y": [0, 1], "line": {"dash": "dot", "color": "#98a2b3"},
-             "name": "perfect", "hoverinfo": "skip"},
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [0, 1],
+                "y": [0, 1],
+                "line": {"dash": "dot", "color": "#98a2b3"},
+                "name": "perfect",
+                "hoverinfo": "skip",
+            },
             {"type": "scatter", "mode": "lines+markers", "x": c["x"], "y": c["y"], "name": "model"},
         ],
         "layout": _layout("Predicted churn probability", "Observed churn rate"),
@@ -62,7 +70,7 @@ def score_distribution(card: dict[str, Any]) -> dict[str, Any]:
         "data": [
             {
                 "type": "bar",
-                "x": [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:], strict=True)],
+                "x": [(a + b) / 2 for a, b in pairwise(edges)],
                 "y": h["counts"],
                 "width": edges[1] - edges[0],
             }
@@ -71,7 +79,15 @@ def score_distribution(card: dict[str, Any]) -> dict[str, Any]:
             "Churn score",
             "Customers",
             shapes=[
-                {"type": "line", "x0": t, "x1": t, "yref": "paper", "y0": 0, "y1": 1, "line": {"dash": "dash"}}
+                {
+                    "type": "line",
+                    "x0": t,
+                    "x1": t,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"dash": "dash"},
+                }
                 for t in (card["thresholds"]["medium_from"], card["thresholds"]["high_from"])
             ],
         ),

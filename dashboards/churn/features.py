@@ -92,7 +92,9 @@ class Source(Protocol):
 @cache
 def duckdb_sql(name: str) -> str:
     """sql/churn/<name>.sql transpiled to DuckDB."""
-    [statement] = [s for s in sqlglot.transpile((SQL_DIR / f"{name}.sql").read_text(), read="snowflake", write="duckdb")]
+    [statement] = [
+        s for s in sqlglot.transpile((SQL_DIR / f"{name}.sql").read_text(), read="snowflake", write="duckdb")
+    ]
     return statement
 
 

@@ -16,7 +16,9 @@ def churn_for_customer(customer_id: str, viewer: Viewer) -> dict[str, Any] | Non
     """The latest trained version's score for the customer (through the viewer's scope), or None
     when no model has been trained or the read fails (the rest of the page still shows)."""
     try:
-        rows = run_file("churn/customer_score.sql", viewer=viewer, named={"customer_id": customer_id}).records()
+        rows = run_file(
+            "churn/customer_score.sql", viewer=viewer, named={"customer_id": customer_id}
+        ).records()
     except WarehouseError as error:
         logger.warning("churn score for %s unavailable: %s", customer_id, error)
         return None

@@ -64,9 +64,9 @@ def score(trained: Trained, features: pd.DataFrame, active: pd.DataFrame) -> pd.
     out.loc[unscored, ["TOP_FACTOR", "FACTORS"]] = [NO_FACTOR, ""]
     high, medium = thresholds_in_points(trained)
     out["CHURN_RISK_CATEGORY"] = band(out["CHURN_RISK_SCORE"].to_numpy(dtype=float), high, medium)
-    return out[["CUSTOMER_ID", "CHURN_RISK_SCORE", "CHURN_RISK_CATEGORY", "TOP_FACTOR", "FACTORS"]].sort_values(
-        "CUSTOMER_ID", ignore_index=True
-    )
+    return out[
+        ["CUSTOMER_ID", "CHURN_RISK_SCORE", "CHURN_RISK_CATEGORY", "TOP_FACTOR", "FACTORS"]
+    ].sort_values("CUSTOMER_ID", ignore_index=True)
 
 
 def thresholds_in_points(trained: Trained) -> tuple[float, float]:

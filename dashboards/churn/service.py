@@ -64,19 +64,29 @@ def _change(previous: pd.DataFrame, scores: pd.DataFrame, before: dict[str, Any]
     )
     return {
         "previous_version": str(previous["MODEL_VERSION"].iloc[0]) if len(previous) else None,
-        "mean_score_before": round(float(previous["CHURN_RISK_SCORE"].astype(float).mean()), 2) if len(previous) else None,
+        "mean_score_before": round(float(previous["CHURN_RISK_SCORE"].astype(float).mean()), 2)
+        if len(previous)
+        else None,
         "mean_score_after": round(float(scores["CHURN_RISK_SCORE"].astype(float).mean()), 2),
         "band_moves": [
-            {"from": str(r.CHURN_RISK_CATEGORY_OLD), "to": str(r.CHURN_RISK_CATEGORY), "customers": int(r.CUSTOMERS)}
+            {
+                "from": str(r.CHURN_RISK_CATEGORY_OLD),
+                "to": str(r.CHURN_RISK_CATEGORY),
+                "customers": int(r.CUSTOMERS),
+            }
             for r in moved.itertuples()
         ],
         "previous_metrics": (
-            {k.lower(): round(float(before[k.upper()]), 4) for k in SUMMARY_KEYS} if before is not None else None
+            {k.lower(): round(float(before[k.upper()]), 4) for k in SUMMARY_KEYS}
+            if before is not None
+            else None
         ),
     }
 
 
-def _card(trained: Trained, scores: pd.DataFrame, change: dict[str, Any], scoring_seconds: float) -> dict[str, Any]:
+def _card(
+    trained: Trained, scores: pd.DataFrame, change: dict[str, Any], scoring_seconds: float
+) -> dict[str, Any]:
     high, medium = thresholds_in_points(trained)
     counts, edges = np.histogram(scores["CHURN_RISK_SCORE"].astype(float), bins=20, range=(0, 100))
     return trained.card | {
@@ -102,8 +112,13 @@ def train_and_publish(path: Path, *, force: bool = False, actor: str = "system")
             version = f"churn-gbm-{last_day:%Y%m%d}-{fingerprint(con, last_day)}"
             before = store.latest(path)
             if not force and before is not None and before["MODEL_VERSION"] == version:
-                audit.record(AuditEvent.Action.ADMIN_CHANGE, f"churn model {version}", username=actor,
-                             kind="churn_training", outcome="unchanged")
+                audit.record(
+                    AuditEvent.Action.ADMIN_CHANGE,
+                    f"churn model {version}",
+                    username=actor,
+                    kind="churn_training",
+                    outcome="unchanged",
+                )
                 return Outcome(version, False, _metrics_of(before), float(before["TRAINING_SECONDS"]), 0.0)
             trained = train(source, last_day)
             started = time.perf_counter()
@@ -128,15 +143,31 @@ def train_and_publish(path: Path, *, force: bool = False, actor: str = "system")
             "CUSTOMERS_SCORED": len(scores),
         }
         store.write_version(
-            path, version=version, scores=scores, row=row, card=card,
+            path,
+            version=version,
+            scores=scores,
+            row=row,
+            card=card,
             scored_at=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         )
     except Exception as error:
-        audit.record(AuditEvent.Action.ADMIN_CHANGE, "churn model training failed", username=actor,
-                     kind="churn_training", outcome="failed", error=str(error)[:500])
+        audit.record(
+            AuditEvent.Action.ADMIN_CHANGE,
+            "churn model training failed",
+            username=actor,
+            kind="churn_training",
+            outcome="failed",
+            error=str(error)[:500],
+        )
         raise
-    audit.record(AuditEvent.Action.ADMIN_CHANGE, f"churn model {version}", username=actor, kind="churn_training",
-                 outcome="published", **{k: round(float(m[k]), 4) for k in SUMMARY_KEYS})
+    audit.record(
+        AuditEvent.Action.ADMIN_CHANGE,
+        f"churn model {version}",
+        username=actor,
+        kind="churn_training",
+        outcome="published",
+        metrics={k: round(float(m[k]), 4) for k in SUMMARY_KEYS},
+    )
     return Outcome(version, True, trained.metrics, trained.training_seconds, scoring_seconds)
 
 

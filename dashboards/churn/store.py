@@ -32,10 +32,14 @@ VERSION_TABLES = ("CHURN_MODEL_VERSIONS", "CHURN_MODEL_SCORES")
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Create the version tables (from schema.sql, the contract) in a warehouse built before them."""
     for statement in sqlglot.parse((SQL_DIR / "schema.sql").read_text(), read="snowflake"):
-        if isinstance(statement, exp.Create) and isinstance(statement.this, exp.Schema):
-            if statement.this.this.name.upper() in VERSION_TABLES:
-                statement.set("exists", True)
-                con.execute(statement.sql(dialect="duckdb"))
+        schema = statement.this if isinstance(statement, exp.Create) else None
+        if (
+            statement is not None
+            and isinstance(schema, exp.Schema)
+            and schema.this.name.upper() in VERSION_TABLES
+        ):
+            statement.set("exists", True)
+            con.execute(statement.sql(dialect="duckdb"))
 
 
 def latest(path: Path) -> dict[str, Any] | None:

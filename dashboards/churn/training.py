@@ -125,10 +125,16 @@ def train(source: Source, last_day: dt.date, *, importance_rows: int = 4000) -> 
     for name, frame in (("training", train_frame), ("validation", validation), ("held-out", held_out)):
         labels = frame["CHURNED"]
         if len(frame) < 50 or labels.all() or not labels.any():
-            raise ValueError(f"the {name} cut-off has too few customers or only one outcome ({len(frame)} rows)")
+            raise ValueError(
+                f"the {name} cut-off has too few customers or only one outcome ({len(frame)} rows)"
+            )
 
     booster = HistGradientBoostingClassifier(
-        categorical_features="from_dtype", max_iter=300, learning_rate=0.05, early_stopping=True, random_state=SEED
+        categorical_features="from_dtype",
+        max_iter=300,
+        learning_rate=0.05,
+        early_stopping=True,
+        random_state=SEED,
     )
     booster.fit(prepare(train_frame), train_frame["CHURNED"].to_numpy())
     model = CalibratedClassifierCV(FrozenEstimator(booster), method="isotonic")
@@ -148,10 +154,18 @@ def train(source: Source, last_day: dt.date, *, importance_rows: int = 4000) -> 
 
     sample = held_out.sample(n=min(importance_rows, len(held_out)), random_state=SEED)
     importance = permutation_importance(
-        model, prepare(sample), sample["CHURNED"].to_numpy(), scoring="roc_auc", n_repeats=3, random_state=SEED
+        model,
+        prepare(sample),
+        sample["CHURNED"].to_numpy(),
+        scoring="roc_auc",
+        n_repeats=3,
+        random_state=SEED,
     )
     order = np.argsort(-importance.importances_mean)
-    ranked = [(FEATURES[i], float(importance.importances_mean[i]), float(importance.importances_std[i])) for i in order]
+    ranked = [
+        (FEATURES[i], float(importance.importances_mean[i]), float(importance.importances_std[i]))
+        for i in order
+    ]
     prob_true, prob_pred = calibration_curve(y, p, n_bins=10, strategy="quantile")
     precision, recall, _ = precision_recall_curve(y, p)
     training_seconds = time.perf_counter() - started

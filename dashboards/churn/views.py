@@ -31,7 +31,9 @@ def may_read_card(viewer: Viewer) -> bool:
 def model_card(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
     if not may_read_card(viewer):
-        audit.record("denied", audit.asked(request), request=request, reason="not an analyst or administrator")
+        audit.record(
+            "denied", audit.asked(request), request=request, reason="not an analyst or administrator"
+        )
         raise Http404("No such page")
     context: dict[str, Any] = {"workspaces": visible_workspaces(request)}
     try:

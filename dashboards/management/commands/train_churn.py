@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = "Train the churn model (time-based split), print held-out metrics, publish a new version."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--warehouse", type=Path, default=None, help="DuckDB file (default WAREHOUSE_PATH)")
+        parser.add_argument(
+            "--warehouse", type=Path, default=None, help="DuckDB file (default WAREHOUSE_PATH)"
+        )
         parser.add_argument("--force", action="store_true", help="retrain even if this version exists")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -37,7 +39,9 @@ class Command(BaseCommand):
             raise CommandError(f"training failed, the current version stays: {error}") from error
         m = outcome.metrics
         write = self.stdout.write
-        write(f"version {outcome.version} ({'published' if outcome.published else 'unchanged: already current'})")
+        write(
+            f"version {outcome.version} ({'published' if outcome.published else 'unchanged: already current'})"
+        )
         if outcome.published:
             write(f"held-out cut-off: {m.get('prevalence', 0):.1%} of customers churned")
             write(f"confusion matrix: tp {m['tp']}  fp {m['fp']}  fn {m['fn']}  tn {m['tn']}")
