@@ -72,7 +72,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("incentive", "Incentive per accepted offer", "money"),
     ("acceptance", "Acceptance rate", "rate"),
     ("uplift", "Retention uplift among acceptors", "rate"),
-    ("horizon_months", "Horizon (months)", "months"),
+    ("horizon_months", "Horizon", "months"),
 )
 
 

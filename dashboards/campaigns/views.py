@@ -78,7 +78,6 @@ def _figure(sim: Simulation) -> dict[str, Any]:
         ],
         "layout": {
             "margin": {"l": 60, "r": 20, "t": 10, "b": 50},
-            "height": 340,
             "xaxis": {"title": {"text": "Retention uplift among acceptors (%)"}},
             "yaxis": {"title": {"text": "Acceptance rate (%)"}},
             "showlegend": False,

@@ -13,7 +13,6 @@ _MARGIN = {"l": 60, "r": 20, "t": 10, "b": 50}
 def _layout(x: str, y: str, **extra: Any) -> dict[str, Any]:
     return {
         "margin": _MARGIN,
-        "height": 320,
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
         "showlegend": False,
@@ -59,7 +58,7 @@ def importance(card: dict[str, Any], top: int = 15) -> dict[str, Any]:
                 "error_x": {"type": "data", "array": [r["std"] for r in rows]},
             }
         ],
-        "layout": _layout("Fall in ROC AUC when shuffled", "", height=460, margin=_MARGIN | {"l": 260}),
+        "layout": _layout("Fall in ROC AUC when shuffled", "", margin=_MARGIN | {"l": 260}),
     }
 
 

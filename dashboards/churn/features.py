@@ -80,8 +80,8 @@ FEATURE_LABELS: dict[str, str] = {
 FEATURES: tuple[str, ...] = tuple(FEATURE_LABELS)
 
 LABEL_TEXT = (
-    f"Churn: in the {LABEL_DAYS} days after the cut-off the customer makes no purchase, or spends "
-    f"{SPEND_DROP:.0%} less or more than in the {LABEL_DAYS} days before it."
+    f"Churn: in the {LABEL_DAYS} days after the cut-off the customer makes no purchase, or spends at "
+    f"least {SPEND_DROP:.0%} less than in the {LABEL_DAYS} days before it."
 )
 
 
