@@ -18,9 +18,9 @@ from dashboards.warehouse.client import WarehouseError
 from . import card as figures
 from .features import FEATURE_LABELS
 
-# Who reads the model card: administrators and analysts, i.e. roles that open a workspace where
-# customers are segmented or acted on (the churn model's users).
-ANALYST_WORKSPACES = ("segments", "insights", "campaigns")
+# Who reads the model card: administrators and analysts, i.e. roles that open the Segmentation &
+# Value workspace (where customers are segmented by value and churn risk).
+ANALYST_WORKSPACES = ("segments",)
 
 
 def may_read_card(viewer: Viewer) -> bool:
