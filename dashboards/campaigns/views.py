@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import audit
 from accounts.access import Viewer, viewer_for
+from dashboards.churn.views import may_read_card
 from dashboards.filters import FILTERS, PRESETS, FilterError
 from dashboards.models import CampaignScenario
 from dashboards.presets import preference_of
@@ -184,6 +185,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
         "figure": _figure(sim),
         "scenarios": CampaignScenario.objects.filter(owner_id=request.user.pk)[:20],
         "can_export": viewer.can_export,
+        "may_read_card": may_read_card(viewer),
     }
     _add_options(context, request, viewer)
     return render(request, "campaigns/simulator.html", context)

@@ -33,4 +33,5 @@ def churn_for_customer(customer_id: str, viewer: Viewer) -> dict[str, Any] | Non
         "version": row["MODEL_VERSION"],
         "high_from": float(row["HIGH_FROM"]),
         "medium_from": float(row["MEDIUM_FROM"]),
+        "card": viewer.is_admin or viewer.may_open("segments"),  # who may open the model card
     }
