@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import audit
 from accounts.access import Viewer, viewer_for
-from dashboards.churn.views import may_read_card
+from dashboards.churn.access import may_read_card
 from dashboards.filters import FILTERS, PRESETS, FilterError
 from dashboards.models import CampaignScenario
 from dashboards.presets import preference_of

@@ -9,6 +9,8 @@ from accounts.access import Viewer
 from dashboards.queries import run_file
 from dashboards.warehouse.client import WarehouseError
 
+from .access import may_read_card
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,5 +35,5 @@ def churn_for_customer(customer_id: str, viewer: Viewer) -> dict[str, Any] | Non
         "version": row["MODEL_VERSION"],
         "high_from": float(row["HIGH_FROM"]),
         "medium_from": float(row["MEDIUM_FROM"]),
-        "card": viewer.is_admin or viewer.may_open("segments"),  # who may open the model card
+        "card": may_read_card(viewer),
     }

@@ -10,21 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts import audit
-from accounts.access import Viewer, viewer_for
+from accounts.access import viewer_for
 from dashboards.queries import run_file
 from dashboards.views import visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
 from . import card as figures
+from .access import may_read_card
 from .features import FEATURE_LABELS
-
-# Who reads the model card: administrators and analysts, i.e. roles that open the Segmentation &
-# Value workspace (where customers are segmented by value and churn risk).
-ANALYST_WORKSPACES = ("segments",)
-
-
-def may_read_card(viewer: Viewer) -> bool:
-    return viewer.is_admin or any(viewer.may_open(slug) for slug in ANALYST_WORKSPACES)
 
 
 @require_GET
