@@ -34,6 +34,7 @@ WORKSPACE_SLUGS: tuple[str, ...] = (
     "journey",
     "segments",
     "insights",
+    "campaigns",
 )
 
 

@@ -383,11 +383,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # Ask a question (dashboards/ask): "offline" (default) or "cortex" (Snowflake Cortex Analyst).
 ASK_ENGINE = env.str("ASK_ENGINE", default="offline")
-CORTEX_ANALYST_URL = env.str("CORTEX_ANALYST_URL", default="")  # default: https://<account>.snowflakecomputing.com
+CORTEX_ANALYST_URL = env.str(
+    "CORTEX_ANALYST_URL", default=""
+)  # default: https://<account>.snowflakecomputing.com
 CORTEX_ANALYST_SEMANTIC_MODEL_FILE = env.str(
     "CORTEX_ANALYST_SEMANTIC_MODEL_FILE", default="@ANALYTICS.SEMANTIC/customer_analytics.yaml"
 )
-CORTEX_ANALYST_SEMANTIC_VIEW = env.str("CORTEX_ANALYST_SEMANTIC_VIEW", default="")  # wins over the file when set
+CORTEX_ANALYST_SEMANTIC_VIEW = env.str(
+    "CORTEX_ANALYST_SEMANTIC_VIEW", default=""
+)  # wins over the file when set
 CORTEX_ANALYST_TIMEOUT = env.int("CORTEX_ANALYST_TIMEOUT", default=30)
 # The first hour of a business user (issue 13): data freshness on every page, feedback and adoption.
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("dashboards.freshness.context")  # type: ignore[index]

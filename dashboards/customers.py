@@ -24,6 +24,7 @@ from .charts.builders import Figure, build_figure, summarize
 from .charts.formatting import fmt_cell, fmt_value
 from .charts.registry import WORKSPACES
 from .charts.spec import Chart, Fmt, Kind
+from .churn.profile import churn_for_customer
 from .queries import run_file
 from .warehouse.client import WarehouseError
 from .warehouse.result import Result
@@ -397,5 +398,6 @@ def customer(request: HttpRequest, customer_id: str) -> HttpResponse:
         "events_total": shown,
         "timeline_limit": TIMELINE_LIMIT,
         "panels": panels,
+        "churn": churn_for_customer(profile["CUSTOMER_ID"], viewer),
     }
     return render(request, "dashboards/customer.html", context)

@@ -60,9 +60,13 @@ class AskedQuestion(models.Model):
 
     KEEP = 50
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="asked_questions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="asked_questions"
+    )
     question = models.CharField(max_length=500)
-    context = models.CharField(max_length=2000, blank=True, help_text="The workspace filters, as a query string.")
+    context = models.CharField(
+        max_length=2000, blank=True, help_text="The workspace filters, as a query string."
+    )
     status = models.CharField(max_length=16)
     asked_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -71,6 +75,8 @@ class AskedQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.asked_at:%Y-%m-%d %H:%M} {self.question}"
+
+
 class Feedback(models.Model):
     """What a user told us from the feedback control every page carries: a rating and a comment."""
 
@@ -89,3 +95,21 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.username or '-'} {self.rating}/5 on {self.page}"
+
+
+class CampaignScenario(models.Model):
+    """A named campaign simulation: its whole view (filters, score range, assumptions) as a query
+    string, so that reopening it re-reads the data through the opener's own scope."""
+
+    name = models.CharField(max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_scenarios"
+    )
+    query = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,9 @@
 from django.urls import path
 
 from . import adoption, customers, feedback, freshness, health, presets, views
+from . import customers, health, presets, views
+from .campaigns import views as campaigns
+from .churn import views as churn
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -8,6 +11,11 @@ urlpatterns = [
     path("data-version", freshness.data_version, name="data_version"),
     path("feedback/", feedback.give_feedback, name="feedback"),
     path("adoption/", adoption.adoption_page, name="adoption"),
+    path("w/campaigns/", campaigns.simulator, name="campaigns"),
+    path("w/campaigns/csv", campaigns.simulator_csv, name="campaigns_csv"),
+    path("w/campaigns/save", campaigns.save_scenario, name="campaigns_save"),
+    path("w/campaigns/compare", campaigns.compare, name="campaigns_compare"),
+    path("models/churn/", churn.model_card, name="churn_model_card"),
     path("w/<slug:slug>/", views.workspace_page, name="workspace"),
     path("w/<slug:slug>/chart/<slug:chart_id>/", views.chart_fragment, name="chart"),
     path("w/<slug:slug>/matches/", views.matches_fragment, name="matches"),

@@ -131,6 +131,8 @@ def _requeue_on_start(**kwargs: Any) -> None:
         queueing.requeue_stalled()
     except Exception:
         logging.getLogger(__name__).exception("requeue at worker start failed")
+
+
 @shared_task
 def warm_cache() -> int:
     """Beat, every minute: when the warehouse's data version changed, warm every role's default views."""
@@ -138,3 +140,6 @@ def warm_cache() -> int:
 
     warmed = warming.warm_if_changed()
     return warmed.fragments if warmed else 0
+
+
+from .churn_tasks import retrain_churn  # noqa: E402, F401 - registers the monthly churn retraining with the worker

@@ -160,7 +160,8 @@ def what_changed(raw: Raw, sel: Selection) -> list[tuple[str, str, str, float, i
 def high_value_at_risk(raw: Raw, sel: Selection) -> pd.DataFrame:
     signals = raw.keep_customers(raw.tables[SIGNALS], sel)
     frame = signals[(signals["VALUE_SEGMENT"] == "High Value") & (signals["CHURN_RISK"] == "High")]
-    frame = frame.merge(raw.tables[BASE][["CUSTOMER_ID", "REGION", "LAST_PURCHASE_DATE"]], on="CUSTOMER_ID")
+    base = raw.tables[BASE][["CUSTOMER_ID", "REGION", "LAST_PURCHASE_DATE", "IS_ACTIVE"]]
+    frame = frame.merge(base[base["IS_ACTIVE"].astype(bool)], on="CUSTOMER_ID")
     frame = frame.merge(
         raw.tables[CHURN][["CUSTOMER_ID", "CHURN_RISK_SCORE", "TOP_FACTOR"]], on="CUSTOMER_ID"
     )
@@ -314,6 +315,10 @@ def test_high_value_customers_at_high_churn_risk_riskiest_first(signed_in, raw, 
     assert [r["CUSTOMER_ID"] for r in rows] == list(expected["CUSTOMER_ID"])
     if selection != "range+value_segment+interaction_type":  # that segment is not High Value
         assert len(expected) > 0
+    # Only customers one can still save: none has cancelled.
+    active = raw.tables[BASE].set_index("CUSTOMER_ID")["IS_ACTIVE"].astype(bool)
+    assert all(active[r["CUSTOMER_ID"]] for r in rows)
+    assert not any(r["TOP_FACTOR"] == "Account cancelled" for r in rows)
     for row, (_, customer) in zip(rows, expected.iterrows(), strict=True):
         what = customer["CUSTOMER_ID"]
         for column in ("DERIVED_PERSONA", "REGION", "TOP_FACTOR", "RECOMMENDED_ACTION"):

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_starting_roles'),
+        ("accounts", "0002_starting_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('export', 'Export'), ('subscription', 'Subscription change'), ('admin_change', 'Admin change'), ('denied', 'Access denied'), ('question', 'Question asked')], db_index=True, max_length=32),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_out", "Signed out"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("export", "Export"),
+                    ("subscription", "Subscription change"),
+                    ("admin_change", "Admin change"),
+                    ("denied", "Access denied"),
+                    ("question", "Question asked"),
+                ],
+                db_index=True,
+                max_length=32,
+            ),
         ),
     ]

@@ -59,8 +59,8 @@ INSIGHTS = Workspace(
             page_size=20,
             labels=_LABELS,
             description=(
-                "High Value customers whose churn risk is High, the highest churn score first (at most "
-                "200); current signals, so not limited by the date range."
+                "Active High Value customers whose churn risk is High (the ones one can still save), the "
+                "highest churn score first (at most 200); current signals, so not limited by the date range."
             ),
         ),
         Chart(

@@ -1,5 +1,7 @@
 """Every workspace, in sidebar order. A workspace is a declaration; adding one is adding it here."""
 
+from dashboards.campaigns.workspace import CAMPAIGNS
+
 from .insights import INSIGHTS
 from .journey import JOURNEY
 from .overview import OVERVIEW
@@ -10,7 +12,7 @@ from .spec import Workspace
 from .support import SUPPORT
 
 WORKSPACES: dict[str, Workspace] = {
-    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, JOURNEY, SEGMENTS, INSIGHTS)
+    ws.slug: ws for ws in (OVERVIEW, SENTIMENT, SUPPORT, PRODUCT, JOURNEY, SEGMENTS, INSIGHTS, CAMPAIGNS)
 }
 DEFAULT_WORKSPACE = OVERVIEW.slug
 

@@ -279,6 +279,8 @@ def cache_key(
 
 
 LOCK_SECONDS = 5  # a lock's lifetime; its live holder renews it every LOCK_SECONDS / 3 while computing
+
+
 def result_key(query: CompiledQuery, *, snowflake_role: str | None = None) -> str:
     """The key `run` keeps `query`'s result under now, for caches derived from that result (fragments)."""
     backend = backend_name()

@@ -53,7 +53,7 @@ TIME_COLUMNS: dict[str, str] = {
 }
 
 # Tables that hold nothing about customers: a data scope has nothing to limit there.
-SCOPE_FREE: frozenset[str] = frozenset({"DIM_PRODUCT", "DIM_DATE"})
+SCOPE_FREE: frozenset[str] = frozenset({"DIM_PRODUCT", "DIM_DATE", "CHURN_MODEL_VERSIONS"})
 
 PII_COLUMNS: dict[str, frozenset[str]] = {
     CUSTOMER_BASE: frozenset({"FIRST_NAME", "LAST_NAME", "EMAIL"}),

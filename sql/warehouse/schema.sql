@@ -200,3 +200,34 @@ CREATE TABLE ANALYTICS.DIM_PERSONA_STATS (
     INTERACTIONS INTEGER NOT NULL,
     AVG_SENTIMENT FLOAT
 );
+
+-- One trained churn model version (written by `manage.py train_churn`, never by the pipeline's
+-- models): its held-out metrics, band thresholds (score points) and the model card as JSON.
+CREATE TABLE ANALYTICS.CHURN_MODEL_VERSIONS (
+    MODEL_VERSION VARCHAR NOT NULL,  -- PK
+    TRAINED_AT TIMESTAMP_NTZ NOT NULL,
+    LAST_DAY DATE NOT NULL,  -- the last day of data the model saw
+    HELD_OUT_CUTOFF DATE NOT NULL,
+    F1 FLOAT NOT NULL,
+    PRECISION FLOAT NOT NULL,
+    RECALL FLOAT NOT NULL,
+    ROC_AUC FLOAT NOT NULL,
+    BASELINE_F1 FLOAT NOT NULL,
+    HIGH_FROM NUMBER(5, 1) NOT NULL,  -- score from which a customer is High risk
+    MEDIUM_FROM NUMBER(5, 1) NOT NULL,  -- score from which a customer is Medium risk
+    TRAINING_SECONDS FLOAT NOT NULL,
+    CUSTOMERS_SCORED INTEGER NOT NULL,
+    CARD VARCHAR NOT NULL  -- JSON: data window, features, curves, importance, change
+);
+
+-- One customer and model version: every version's scores are kept; CHURN_PREDICTIONS holds the
+-- latest version's.
+CREATE TABLE ANALYTICS.CHURN_MODEL_SCORES (
+    MODEL_VERSION VARCHAR NOT NULL,
+    CUSTOMER_ID VARCHAR NOT NULL,
+    CHURN_RISK_SCORE NUMBER(5, 1) NOT NULL,  -- 0..100
+    CHURN_RISK_CATEGORY VARCHAR NOT NULL,  -- High, Medium, Low (thresholds in CHURN_MODEL_VERSIONS)
+    TOP_FACTOR VARCHAR NOT NULL,
+    FACTORS VARCHAR NOT NULL,  -- the factors that raised the score, most first, separated by "; "
+    SCORED_AT TIMESTAMP_NTZ NOT NULL
+);

@@ -5,6 +5,7 @@ It lives in exports because it measures the exports too (imports run exports -> 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import secrets
@@ -58,6 +59,33 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def churn_bench_lines(path: Path) -> list[str]:
+    """Train the churn model (without publishing it) and score every customer: times and metrics."""
+    from dashboards.churn.features import DuckDBSource, features_at
+    from dashboards.churn.scoring import score
+    from dashboards.churn.training import train
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        source = DuckDBSource(con)
+        last_day = source.last_day()
+        trained = train(source, last_day)
+        started = time.perf_counter()
+        features = features_at(source, last_day + dt.timedelta(days=1))
+        scores = score(trained, features, source.active())
+        scoring = time.perf_counter() - started
+    m = trained.metrics
+    return [
+        f"Churn model (held-out cut-off {trained.split.held_out}):",
+        f"  training            {trained.training_seconds:8.1f} s",
+        f"  scoring {len(scores):>7,} customers {scoring:6.1f} s (features, calibrated model, factors)",
+        "  "
+        + "  ".join(
+            f"{k} {float(m[k]):.3f}" for k in ("f1", "precision", "recall", "roc_auc", "baseline_f1")
+        ),
+        "",
+    ]
+
+
 class Command(BaseCommand):
     help = "Benchmark every workspace: raw DuckDB time and portal time per chart, then the page in Chromium."
 
@@ -77,6 +105,9 @@ class Command(BaseCommand):
             action="store_true",
             help="also build a 10x (500,000-customer) warehouse aside and time its build and slowest chart",
         )
+        parser.add_argument(
+            "--no-churn", action="store_true", help="skip training and scoring the churn model"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         logging.getLogger("dashboards.warehouse").setLevel(logging.WARNING)  # figures, not statement logs
@@ -91,9 +122,13 @@ class Command(BaseCommand):
             .fetchone()
         )
         self.stdout.write(f"Warehouse {path}: {size[0] if size else 0:,} customers\n")
+        if not opts["no_churn"] and not opts["only_load"]:
+            for line in churn_bench_lines(path):
+                self.stdout.write(line)
         if not opts["only_load"]:
             for ws in WORKSPACES.values():
-                self._charts(ws.slug, opts["repeat"])
+                if ws.charts:  # Campaigns is a simulator page, not charts
+                    self._charts(ws.slug, opts["repeat"])
             for line in ask_bench_lines(opts["repeat"]):
                 self.stdout.write(line)
             if not opts["no_browser"]:

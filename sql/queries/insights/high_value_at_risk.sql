@@ -1,5 +1,6 @@
--- High Value customers whose churn risk is High, the riskiest (highest churn score) first, then by
--- lifetime value (at most 200). Churn risk and value are the customers' current signals.
+-- High Value customers whose churn risk is High and who are still active (a cancelled account has
+-- already churned: nobody can save it), the riskiest (highest churn score) first, then by lifetime
+-- value (at most 200). Churn risk and value are the customers' current signals.
 SELECT
     s.CUSTOMER_ID,
     s.DERIVED_PERSONA,
@@ -15,5 +16,6 @@ INNER JOIN ANALYTICS.CHURN_PREDICTIONS p ON p.CUSTOMER_ID = s.CUSTOMER_ID
 LEFT JOIN ANALYTICS.INSIGHT_SUMMARIES m ON m.CUSTOMER_ID = s.CUSTOMER_ID
 WHERE s.VALUE_SEGMENT = 'High Value'
   AND s.CHURN_RISK = 'High'
+  AND c.IS_ACTIVE
 ORDER BY p.CHURN_RISK_SCORE DESC, s.LIFETIME_VALUE DESC, s.CUSTOMER_ID
 LIMIT 200

@@ -1,0 +1,13 @@
+-- One customer's latest churn score, band, the factors that raised it and the band thresholds.
+SELECT
+    s.CHURN_RISK_SCORE,
+    s.CHURN_RISK_CATEGORY,
+    s.FACTORS,
+    s.MODEL_VERSION,
+    v.HIGH_FROM,
+    v.MEDIUM_FROM
+FROM ANALYTICS.CHURN_MODEL_SCORES AS s
+INNER JOIN ANALYTICS.CHURN_MODEL_VERSIONS AS v ON v.MODEL_VERSION = s.MODEL_VERSION
+WHERE s.CUSTOMER_ID = :customer_id
+ORDER BY v.TRAINED_AT DESC
+LIMIT 1
