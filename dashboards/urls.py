@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import adoption, customers, feedback, freshness, health, presets, views
-from . import customers, health, presets, views
 from .campaigns import views as campaigns
 from .churn import views as churn
 
