@@ -16,7 +16,7 @@ from django.test import Client
 class StandIn(BaseHTTPRequestHandler):
     """Answers POST /api/v2/cortex/analyst/message with the reply queued for the question."""
 
-    replies: ClassVar[dict[str, dict[str, Any]]] = {}
+    replies: ClassVar[dict[str, list[Any]]] = {}
     seen: ClassVar[list[dict[str, Any]]] = []
 
     def do_POST(self) -> None:

@@ -173,7 +173,8 @@ def test_history_keeps_the_last_50_questions(signed_in: Client, user: User) -> N
         AskedQuestion.objects.create(user=user, question=f"q{i}", status="declined")
     signed_in.post("/ask/", {"question": "revenue"}, HTTP_ACCEPT="application/json")
     assert AskedQuestion.objects.filter(user=user).count() == 50
-    assert AskedQuestion.objects.filter(user=user).first().question == "revenue"
+    latest = AskedQuestion.objects.filter(user=user).first()
+    assert latest is not None and latest.question == "revenue"
 
 
 def test_the_support_lead_gets_emea_rows_only_and_no_pii(client: Client, warehouse: Any, db: Any) -> None:

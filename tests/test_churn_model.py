@@ -8,6 +8,7 @@ import hashlib
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -24,6 +25,12 @@ from tests.churn_fixtures import last_json
 pytest_plugins = ["tests.churn_fixtures"]
 
 CUTOFF = dt.date(2026, 3, 1)
+
+
+def latest_version(path: Path) -> dict[str, Any]:
+    latest = store.latest(path)
+    assert latest is not None, "no churn model version in the warehouse"
+    return latest
 
 
 def sha(path: Path) -> str:
@@ -148,7 +155,7 @@ def test_retraining_on_the_same_data_is_idempotent_and_audited(copy: Path) -> No
     call_command("train_churn", "--warehouse", str(copy), stdout=out)
     assert "unchanged" in out.getvalue()
     assert sha(copy) == before
-    assert last_json(out.getvalue())["version"] == store.latest(copy)["MODEL_VERSION"]
+    assert last_json(out.getvalue())["version"] == latest_version(copy)["MODEL_VERSION"]
     event = AuditEvent.objects.get(detail__kind="churn_training")
     assert event.detail["outcome"] == "unchanged"
 
@@ -193,7 +200,7 @@ def test_a_failure_while_writing_leaves_the_file_untouched(
 
 @pytest.mark.django_db
 def test_a_new_version_keeps_the_earlier_ones_scores(copy: Path) -> None:
-    first = store.latest(copy)["MODEL_VERSION"]
+    first = latest_version(copy)["MODEL_VERSION"]
     with duckdb.connect(str(copy)) as con:
         con.execute("DELETE FROM ANALYTICS.FACT_SUPPORT_TICKETS WHERE TICKET_ID % 50 = 0")
     outcome = service.train_and_publish(copy)
@@ -212,6 +219,6 @@ def test_a_new_version_keeps_the_earlier_ones_scores(copy: Path) -> None:
         }
     assert set(kept) == {first, outcome.version} and kept[first] == kept[outcome.version]
     assert latest == {outcome.version}
-    card = store.latest(copy)["CARD"]
+    card = latest_version(copy)["CARD"]
     assert card["change"]["previous_version"] == first
     assert card["change"]["previous_metrics"]["f1"] > 0

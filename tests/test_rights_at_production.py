@@ -68,7 +68,7 @@ def test_the_same_subscription_carries_the_pdf_for_a_role_that_may_export(
     warehouse: Path, smtp, role_user
 ) -> None:
     analyst = role_user("CX analyst")
-    run = digests.send_now(subscription_for(analyst), analyst)
+    run, _ = digests.send_now(subscription_for(analyst), analyst)
     assert digests.deliver_run(run.id) == "sent"
     [message] = smtp.messages
     [pdf] = pdfs(message)
@@ -79,7 +79,7 @@ def test_executive_with_a_role_that_may_export_gets_the_pdf_because_rights_are_a
     warehouse: Path, smtp, role_user
 ) -> None:
     person = role_user("Executive", groups=("Product manager",))
-    run = digests.send_now(subscription_for(person), person)
+    run, _ = digests.send_now(subscription_for(person), person)
     assert digests.deliver_run(run.id) == "sent"
     assert len(pdfs(smtp.messages[0])) == 1
 
@@ -90,7 +90,7 @@ def test_a_subscriber_moved_to_a_role_without_export_loses_the_pdf_at_the_next_s
     person = role_user("Administrator", username="moved.person")
     sub = subscription_for(person)
     move_to(person, "Executive")  # the role changed after subscribing
-    run = digests.send_now(
+    run, _ = digests.send_now(
         sub,
         User.objects.get(id=person.id),
     )
@@ -103,7 +103,7 @@ def test_a_digest_for_a_role_that_may_not_subscribe_is_not_sent_and_says_why(
 ) -> None:
     reader = role_user("Reader")
     sub = subscription_for(reader, attach_pdf=False)
-    run = digests.send_now(sub, reader)
+    run, _ = digests.send_now(sub, reader)
     tasks.send_digest.apply(args=[run.id])
     run.refresh_from_db()
     assert run.status == "failed" and "may not subscribe" in run.error
@@ -113,7 +113,7 @@ def test_a_digest_for_a_role_that_may_not_subscribe_is_not_sent_and_says_why(
 def test_a_digest_of_a_workspace_the_role_does_not_open_is_not_sent(warehouse: Path, smtp, role_user) -> None:
     lead = role_user("Support lead")
     assert "product" not in Role.objects.get(name="Support lead").workspaces
-    run = digests.send_now(subscription_for(lead, workspace="product", attach_pdf=False), lead)
+    run, _ = digests.send_now(subscription_for(lead, workspace="product", attach_pdf=False), lead)
     assert digests.deliver_run(run.id) == "failed"
     run.refresh_from_db()
     assert "may not open" in run.error

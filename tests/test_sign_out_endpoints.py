@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +17,7 @@ from accounts.oidc_config import oidc_settings
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
-ENDPOINTS = {
+ENDPOINTS: dict[str, Any] = {
     "authorization_endpoint": "https://idp.example.com/authorize",
     "token_endpoint": "https://idp.example.com/token",
     "userinfo_endpoint": "https://idp.example.com/userinfo",

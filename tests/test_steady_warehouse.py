@@ -162,7 +162,7 @@ def test_a_lock_left_by_a_killed_holder_delays_the_others_a_few_seconds_not_thir
         assert holder.stdout is not None and holder.stdout.readline().strip() == "computing"
         import redis
 
-        assert any(k.endswith(b":lock") for k in redis.Redis.from_url(redis_cache).keys("*"))
+        assert any(str(k).endswith(":lock'") for k in redis.Redis.from_url(redis_cache).keys("*"))
     finally:
         os.kill(holder.pid, signal.SIGKILL)
         holder.wait(10)
