@@ -106,7 +106,15 @@ def render(
     if cached is not None:
         return cached, 200
     view = load_chart(chart, filters, viewer, palette=palette or None)
-    context = {"view": view, "chart": chart, "workspace": ws, "query": filters.querystring()}
+    context = {
+        "view": view,
+        "chart": chart,
+        "workspace": ws,
+        "query": filters.querystring(),
+        # The request's context processor is not there: the rights that shape the fragment come from
+        # the viewer (the key holds them).
+        "portal_can_export": viewer.can_export,
+    }
     template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
     content = render_to_string(template, context).encode()
     if view.error:

@@ -64,9 +64,16 @@ def pandas_churn_counts(path: Any, regions: list[str] | None) -> dict[str, int]:
     try:
         signals = con.execute("SELECT CUSTOMER_ID, CHURN_RISK FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
         base = con.execute("SELECT CUSTOMER_ID, REGION FROM ANALYTICS.CUSTOMER_BASE").df()
+        active = con.execute(
+            "SELECT DISTINCT CUSTOMER_ID FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS"
+            " WHERE INTERACTION_TS >= DATE '2026-01-01' AND INTERACTION_TS < DATE '2026-04-01'"
+        ).df()
     finally:
         con.close()
-    frame = signals.merge(base, on="CUSTOMER_ID", how="left")
+    # The donut counts the customers with an interaction in the period (the KPI's population).
+    frame = signals[signals["CUSTOMER_ID"].isin(active["CUSTOMER_ID"])].merge(
+        base, on="CUSTOMER_ID", how="left"
+    )
     if regions is not None:
         frame = frame[frame["REGION"].isin(regions)]
     counts: pd.Series = frame.groupby("CHURN_RISK").size()

@@ -30,9 +30,9 @@ OVERVIEW = Workspace(
         _kpi("kpi_customers", "Customers", Fmt.INT, "Customers signed up by the end of the period."),
         _kpi(
             "kpi_lifetime_value",
-            "Lifetime value",
+            "Spend to date",
             Fmt.MONEY,
-            "What those customers had spent by the end of the period (completed purchases).",
+            "Lifetime value as of the period: what the customers signed up by its end had spent by then (completed purchases).",
         ),
         _kpi("kpi_avg_order_value", "Average order value", Fmt.MONEY, "Mean amount of a completed purchase."),
         _kpi(
