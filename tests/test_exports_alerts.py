@@ -31,7 +31,7 @@ def test_an_alert_trips_once_and_recovers_once(db: None, warehouse: Path, smtp) 
     assert alerts.evaluate(alert.id, now + dt.timedelta(minutes=5)) is None  # still tripped: silent
     assert len(smtp.messages) == 1
     [message] = smtp.messages
-    assert message["Subject"].startswith("Alert: Average sentiment falls below 0.90")
+    assert message["Subject"].startswith("Alert: Average sentiment falls below 0.9 ")
     assert "http://testserver/w/overview/?preset=last_30" in message.get_body(("plain",)).get_content()
 
     Alert.objects.filter(id=alert.id).update(threshold=-0.9)  # the KPI is now well within bounds

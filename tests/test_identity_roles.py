@@ -17,7 +17,9 @@ F = frozenset
 def test_a_user_with_several_roles_gets_the_union_of_workspaces_and_any_permission(role_user):
     user = role_user("Support lead", groups=("Product manager",))
     viewer = viewer_for(user)
-    assert viewer.workspaces == F({"overview", "support", "sentiment", "journey", "product", "insights"})
+    assert viewer.workspaces == F(
+        {"overview", "support", "sentiment", "journey", "product", "insights", "campaigns"}
+    )
     assert viewer.roles == ("Product manager", "Support lead")
     # Product manager sees every customer, so the union does too.
     assert viewer.scope == EVERY_CUSTOMER and viewer.scope.unrestricted

@@ -593,7 +593,7 @@ ENDPOINTS = {
 @pytest.fixture
 def chart_loads(monkeypatch) -> list[str]:
     """Records every chart load made by the page, fragment and CSV views."""
-    from dashboards import views
+    from dashboards import fragments
     from dashboards.charts import service
     from exports import views as export_views
 
@@ -604,7 +604,7 @@ def chart_loads(monkeypatch) -> list[str]:
         calls.append(chart.id)
         return real(chart, *args, **kwargs)
 
-    monkeypatch.setattr(views, "load_chart", counting)
+    monkeypatch.setattr(fragments, "load_chart", counting)
     monkeypatch.setattr(export_views, "load_chart", counting)
     return calls
 
