@@ -119,6 +119,7 @@ class AuditEvent(models.Model):
         SUBSCRIPTION = "subscription", "Subscription change"
         ADMIN_CHANGE = "admin_change", "Admin change"
         DENIED = "denied", "Access denied"
+        API = "api", "API call"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
