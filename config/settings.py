@@ -320,3 +320,8 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Customer analytics")
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# --- JSON API (dashboards/api/, django-ninja; see README.md "JSON API") ---------------------------------
+INSTALLED_APPS += ["ninja"]  # its templates and static files: the docs page is served by the portal itself
+API_TOKEN_RATE_PER_MINUTE = env.int("API_TOKEN_RATE_PER_MINUTE", default=120)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
