@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),  # password reset, TOTP (the portal's own sign-in first)
+    path("", include("dashboards.api.pages")),
     path("api/", include(api_urls(), namespace="api")),
     path("", include("exports.urls")),
     path("", include("dashboards.urls")),
