@@ -121,6 +121,8 @@ class AuditEvent(models.Model):
         ADMIN_CHANGE = "admin_change", "Admin change"
         DENIED = "denied", "Access denied"
         QUESTION = "question", "Question asked"
+        API = "api", "API call"
+        PAGE_VIEW = "page_view", "Page view"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

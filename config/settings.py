@@ -398,3 +398,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("dashboards.freshness.conte
 FRESHNESS_POLL_SECONDS = env.int("FRESHNESS_POLL_SECONDS", default=60)
 ADOPTION_TARGET_USERS = env.int("ADOPTION_TARGET_USERS", default=120)
 ADOPTION_TARGET_SHARE = env.float("ADOPTION_TARGET_SHARE", default=0.85)
+# --- JSON API (dashboards/api/, django-ninja; see README.md "JSON API") ---------------------------------
+INSTALLED_APPS += ["ninja"]  # its templates and static files: the docs page is served by the portal itself
+API_TOKEN_RATE_PER_MINUTE = env.int("API_TOKEN_RATE_PER_MINUTE", default=120)
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
