@@ -93,12 +93,12 @@ def install(api: NinjaAPI) -> None:
     def warehouse_down(request: HttpRequest, exc: WarehouseError) -> HttpResponse:
         return error_response(api, request, 503, "warehouse_unavailable", str(exc))
 
-    api.add_exception_handler(ApiError, api_error)
-    api.add_exception_handler(FilterError, bad_filter)
-    api.add_exception_handler(BadParameter, bad_parameter)
-    api.add_exception_handler(NinjaValidationError, invalid)
-    api.add_exception_handler(AuthenticationError, unauthenticated)
-    api.add_exception_handler(NoAccess, no_access)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(WarehouseError, warehouse_down)
+    api.add_exception_handler(ApiError, api_error)  # type: ignore[arg-type]
+    api.add_exception_handler(FilterError, bad_filter)  # type: ignore[arg-type]
+    api.add_exception_handler(BadParameter, bad_parameter)  # type: ignore[arg-type]
+    api.add_exception_handler(NinjaValidationError, invalid)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, unauthenticated)  # type: ignore[arg-type]
+    api.add_exception_handler(NoAccess, no_access)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(WarehouseError, warehouse_down)  # type: ignore[arg-type]

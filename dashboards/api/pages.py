@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -39,6 +40,7 @@ def token_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "dashboards/api_tokens.html", _context(request, form), status=400)
+        assert isinstance(request.user, User)  # the page is for signed-in people (middleware)
         token, secret = tokens.issue(request.user, form.cleaned_data["name"], form.cleaned_data["days"])
         audit.record("api", f"token created {token.prefix}", request=request, token=token.prefix)
         response = render(

@@ -8,7 +8,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ def digest_of(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(owner: AbstractBaseUser, name: str, days: int) -> tuple[ApiToken, str]:
+def issue(owner: User, name: str, days: int) -> tuple[ApiToken, str]:
     """A new token and its secret; the secret is returned here once and never stored."""
     secret = SCHEME + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -35,11 +35,11 @@ def issue(owner: AbstractBaseUser, name: str, days: int) -> tuple[ApiToken, str]
     return token, secret
 
 
-def active_tokens(owner: AbstractBaseUser) -> list[ApiToken]:
+def active_tokens(owner: User | AnonymousUser | AbstractBaseUser) -> list[ApiToken]:
     return list(ApiToken.objects.filter(owner_id=owner.pk, revoked_at__isnull=True))
 
 
-def revoke(owner: AbstractBaseUser, token_id: int) -> ApiToken | None:
+def revoke(owner: User | AnonymousUser | AbstractBaseUser, token_id: int) -> ApiToken | None:
     token = ApiToken.objects.filter(pk=token_id, owner_id=owner.pk, revoked_at__isnull=True).first()
     if token is not None:
         token.revoked_at = timezone.now()

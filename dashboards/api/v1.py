@@ -86,8 +86,11 @@ def chart_data(request: HttpRequest, slug: str, chart_id: str, filters: Query[s.
 
 @_get("/workspaces/{slug}/charts/{chart_id}/figure", s.FigureOut, url_name="chart_figure")
 def chart_figure(
-    request: HttpRequest, slug: str, chart_id: str, filters: Query[s.FilterQuery]
-) -> HttpResponse:  # type: ignore[valid-type]
+    request: HttpRequest,
+    slug: str,
+    chart_id: str,
+    filters: Query[s.FilterQuery],  # type: ignore[valid-type]
+) -> HttpResponse:
     """A chart's Plotly figure JSON (what the page draws)."""
     page = service.page(request, slug)
     chart = service.chart_of(page, chart_id)
