@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PAGES = [
     f"/w/{ws.slug}/" + (f"?{urlencode({'tab': tab})}" if tab else "")
     for ws in WORKSPACES.values()
+    if ws.charts  # Campaigns is a simulator page: tests/test_campaigns_browser.py
     for tab in (ws.tabs or ("",))
 ] + [
     "/preferences/",
