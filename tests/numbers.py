@@ -14,6 +14,16 @@ import pytest
 
 DAY = dt.timedelta(days=1)
 
+# The customer attribute behind each scope attribute, restated from WAREHOUSE.md (not read from the product).
+COLUMN = {
+    "region": "REGION",
+    "plan_tier": "PLAN_TIER",
+    "value_segment": "VALUE_SEGMENT",
+    "persona": "DERIVED_PERSONA",
+    "churn_risk": "CHURN_RISK",
+    "upsell": "UPSELL_OPPORTUNITY",
+}
+
 
 @dataclass(frozen=True)
 class Selection:

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import WORKSPACE_SLUGS, Role
 from dashboards.charts.registry import WORKSPACES
+from tests.numbers import COLUMN
 
 pytestmark = pytest.mark.django_db
 
@@ -28,14 +29,6 @@ STARTING = (
 )
 DATE_TO = "2026-03-31"
 QUERY = f"from=2026-01-01&to={DATE_TO}"
-COLUMN = {
-    "region": "REGION",
-    "plan_tier": "PLAN_TIER",
-    "value_segment": "VALUE_SEGMENT",
-    "persona": "DERIVED_PERSONA",
-    "churn_risk": "CHURN_RISK",
-    "upsell": "UPSELL_OPPORTUNITY",
-}
 
 
 @pytest.fixture(scope="module")

@@ -9,18 +9,11 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Role
+from tests.numbers import COLUMN
 
 pytestmark = pytest.mark.django_db
 
 SQL = Path(__file__).resolve().parents[1] / "sql" / "snowflake"
-COLUMN = {
-    "region": "REGION",
-    "plan_tier": "PLAN_TIER",
-    "value_segment": "VALUE_SEGMENT",
-    "persona": "DERIVED_PERSONA",
-    "churn_risk": "CHURN_RISK",
-    "upsell": "UPSELL_OPPORTUNITY",
-}
 
 
 def text(name: str) -> str:

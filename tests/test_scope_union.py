@@ -24,19 +24,12 @@ from django.contrib.auth.models import User
 
 from accounts.access import viewer_for
 from accounts.models import Role
+from tests.numbers import COLUMN
 
 pytestmark = pytest.mark.django_db
 
 DATE_TO = "2026-03-31"
 QUERY = f"from=2026-01-01&to={DATE_TO}"
-COLUMN = {
-    "region": "REGION",
-    "plan_tier": "PLAN_TIER",
-    "value_segment": "VALUE_SEGMENT",
-    "persona": "DERIVED_PERSONA",
-    "churn_risk": "CHURN_RISK",
-    "upsell": "UPSELL_OPPORTUNITY",
-}
 # Roles beside the starting ones, so that unions cross attributes of both customer tables.
 EXTRA_ROLES: dict[str, tuple[dict[str, list[str]], bool]] = {
     "APAC premium": ({"region": ["APAC"], "plan_tier": ["Premium", "Platinum"]}, True),
