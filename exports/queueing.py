@@ -121,7 +121,9 @@ def purge_delivered_messages(older_than: dt.timedelta = dt.timedelta(hours=1)) -
     if not url.startswith(prefix):
         return 0
     path = url[len(prefix) :]
-    cutoff = (dt.datetime.now() - older_than).strftime("%Y-%m-%d %H:%M:%S")  # kombu stores local time
+    cutoff = (dt.datetime.now() - older_than).strftime(
+        "%Y-%m-%d %H:%M:%S.%f"
+    )  # kombu stores local time, with microseconds
     try:
         with sqlite3.connect(path, timeout=30) as db:
             return db.execute(
