@@ -13,6 +13,7 @@ from accounts import audit
 from accounts.access import Viewer, viewer_for
 
 from . import fragments
+from .charts.bundles import plotly_bundle
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
 from .charts.spec import Chart, Kind, Workspace
 from .filters import (
@@ -125,6 +126,7 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "kpis": [c for c in charts if c.kind is Kind.KPI],
         "panels": [c for c in charts if c.kind is not Kind.KPI],
+        "plotly_bundle": plotly_bundle(charts),
         "tabs": [
             {"name": tab, "query": replace(filters, tab=tab).querystring(), "active": tab == active_tab}
             for tab in page.workspace.tabs

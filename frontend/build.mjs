@@ -11,7 +11,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = join(here, '..', 'static', 'vendor', 'plotly-portal.min.js');
 
 // Keep plotly.js's own copyright header (MIT) at the top of the bundle.
 const dist = readFileSync(join(here, 'node_modules', 'plotly.js', 'dist', 'plotly.min.js'), 'utf8');
@@ -20,8 +19,17 @@ if (!header || !header[0].includes('plotly.js v')) {
     throw new Error('plotly.js copyright header not found at the top of dist/plotly.min.js');
 }
 
+// Two bundles: the 2-D one every chart page loads, and the same plus scatter3d (WebGL) for pages that
+// draw a 3-D chart. A page loads exactly one of them (dashboards.charts.bundles picks it).
+const bundles = [
+    ['plotly-entry.js', 'plotly-portal.min.js'],
+    ['plotly-entry-3d.js', 'plotly-portal-3d.min.js'],
+];
+
+for (const [entry, name] of bundles) {
+const outfile = join(here, '..', 'static', 'vendor', name);
 await build({
-    entryPoints: [join(here, 'plotly-entry.js')],
+    entryPoints: [join(here, entry)],
     outfile,
     bundle: true,
     minify: true,
@@ -49,3 +57,4 @@ await build({
 
 const bytes = readFileSync(outfile);
 console.log(`${outfile}: ${bytes.length} bytes, ${gzipSync(bytes, { level: 9 }).length} gzipped (level 9)`);
+}

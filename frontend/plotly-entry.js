@@ -1,13 +1,14 @@
 'use strict';
 
-// Partial plotly.js bundle for the portal: only the trace types the dashboards draw.
+// Partial plotly.js bundle for the portal: the 2-D trace types the dashboards draw. Pages with a 3-D
+// chart load plotly-portal-3d.min.js instead (plotly-entry-3d.js: this list plus scatter3d).
 // This is plotly.js's documented partial-bundle pattern (see node_modules/plotly.js/lib/index-basic.js).
 // `scatter` is always part of lib/core; it is registered again here so the list below is complete.
 // Not included on purpose: table (tables are HTML), the other gl/map/geo traces, world calendars,
 // and locales other than en/en-US (which core brings). Sizes with and without scatter3d: README.md.
 var Plotly = require('plotly.js/lib/core');
 
-Plotly.register([
+var traces = [
     require('plotly.js/lib/scatter'), // lines, markers, filled area
     require('plotly.js/lib/bar'),
     require('plotly.js/lib/pie'), // pie and donut (hole)
@@ -17,7 +18,8 @@ Plotly.register([
     require('plotly.js/lib/sankey'),
     require('plotly.js/lib/treemap'),
     require('plotly.js/lib/scatterpolar'), // radar
-    require('plotly.js/lib/scatter3d'), // WebGL; about +0.55 MB minified, +0.17 MB gzipped
-]);
+];
+
+Plotly.register(traces);
 
 module.exports = Plotly;

@@ -25,6 +25,17 @@ PAGES = [
     "/w/overview/alert/?preset=last_30",
 ]
 
+TRACE_TYPES = """() => {
+  const types = [...document.querySelectorAll('.js-plotly-plot')].flatMap(
+    gd => (gd.data || []).map(t => t.type || 'scatter'));
+  const known = window.Plotly ? new Set(Object.keys(Plotly.PlotSchema.get().traces)) : new Set();
+  return {
+    types: [...new Set(types)],
+    unregistered: [...new Set(types.filter(t => !known.has(t)))],
+    loads3d: [...document.scripts].some(s => s.src.includes('plotly-portal-3d')),
+  };
+}"""
+
 
 def check_page(page, base: str, path: str) -> None:
     page.goto(base + path)
@@ -33,6 +44,12 @@ def check_page(page, base: str, path: str) -> None:
         timeout=60_000,
     )
     assert page.locator(".chart-error").count() == 0, path
+    # The page loaded the plotly.js bundle that registers every trace type it draws (an unregistered
+    # type is not an error in plotly.js: it is drawn as an invisible scatter), and the 3-D bundle
+    # only where a 3-D chart is drawn.
+    drawn = page.evaluate(TRACE_TYPES)
+    assert drawn["unregistered"] == [], f"{path} draws {drawn['unregistered']} with a bundle lacking them"
+    assert drawn["loads3d"] == ("scatter3d" in drawn["types"]), f"{path}: {drawn}"
     violations = axe_audit(page)
     assert violations == [], f"{path}\n{format_violations(violations)}"
     assert console_errors(page) == [], path
