@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,7 +31,7 @@ from .filters import (
 )
 from .presets import preference_of, visible_presets
 from .queries import run_file
-from .warehouse.client import WarehouseError
+from .warehouse.client import WarehouseError, data_version
 from .warehouse.compiler import CompileError
 
 
@@ -169,7 +170,18 @@ def matches_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         counts = run_file("matches.sql", viewer=page.viewer, where=page.filters.restriction()).records()[0]
     except (WarehouseError, CompileError) as error:
         return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
-    return render(request, "dashboards/_matches.html", {"counts": counts})
+    return with_data_version(render(request, "dashboards/_matches.html", {"counts": counts}))
+
+
+def with_data_version(response: HttpResponse) -> HttpResponse:
+    """Tell the page which data version this part was drawn from (`X-Data-Version`).
+
+    Read after the part was computed: if the data changed meanwhile, the page learns of it and redraws
+    every part from the new version (static/js/ux.js), so one page never keeps a mix of old and new
+    numbers."""
+    with contextlib.suppress(WarehouseError):  # no version known: the poll will tell later
+        response["X-Data-Version"] = data_version()
+    return response
 
 
 @require_GET
@@ -183,4 +195,4 @@ def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpRespon
     chart = _chart_or_404(page.workspace, chart_id)
     palette = preference_of(request.user).palette or ""
     content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
-    return HttpResponse(content, status=status)
+    return with_data_version(HttpResponse(content, status=status))

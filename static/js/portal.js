@@ -134,6 +134,10 @@
       .then(function (response) {
         return response.text().then(function (html) {
           var fragment = response.headers.get("Content-Type") || "";
+          var version = response.headers.get("X-Data-Version");
+          if (version) {
+            document.dispatchEvent(new CustomEvent("portal:data-version", { detail: version }));
+          }
           if (fragment.indexOf("text/html") === 0 && html.indexOf("<html") === -1) {
             container.innerHTML = html;
             drawPlots(container);

@@ -77,13 +77,18 @@
     var main = document.getElementById("main");
     if (main) main.insertBefore(notice, main.firstChild);
 
-    function tick() {
-      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    var retired = {};  // versions this page has left: never "refreshed" back to (processes may lag)
+    var checking = null;
+
+    function check() {
+      if (checking) return checking;
+      checking = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (state) {
           if (!state || !state.version) return;
           line.textContent = state.words;
-          if (state.version === version) return;
+          if (state.version === version || retired[state.version]) return;
+          retired[version] = true;
           version = state.version;
           line.setAttribute("data-version", version);
           var charts = document.querySelectorAll("[data-chart-src]");
@@ -94,8 +99,19 @@
           if (window.portalCharts) charts.forEach(function (c) { window.portalCharts.load(c); });
         })
         .catch(function () {})
-        .finally(function () { window.setTimeout(tick, seconds * 1000); });
+        .finally(function () { checking = null; });
+      return checking;
     }
+
+    function tick() {
+      check().finally(function () { window.setTimeout(tick, seconds * 1000); });
+    }
+    // A chart answered from a newer data version than the page's: check at once, so that the page
+    // never shows a mix of old and new numbers for longer than one round trip (portal.js sends this).
+    document.addEventListener("portal:data-version", function (event) {
+      var seen = event.detail;
+      if (seen && seen !== version && !retired[seen]) check();
+    });
     window.setTimeout(tick, seconds * 1000);
   }
 
