@@ -18,6 +18,7 @@ urlpatterns = [
     path("w/<slug:slug>/", views.workspace_page, name="workspace"),
     path("w/<slug:slug>/chart/<slug:chart_id>/", views.chart_fragment, name="chart"),
     path("w/<slug:slug>/matches/", views.matches_fragment, name="matches"),
+    path("w/<slug:slug>/kpis/", views.kpis_fragment, name="kpis"),
     path("presets/save", presets.save_preset, name="preset_save"),
     path("presets/<int:preset_id>/apply", presets.apply_preset, name="preset_apply"),
     path("presets/<int:preset_id>/rename", presets.rename_preset, name="preset_rename"),

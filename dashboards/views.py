@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.views.decorators.http import require_GET
 
 from accounts import audit
@@ -182,6 +183,32 @@ def with_data_version(response: HttpResponse) -> HttpResponse:
     with contextlib.suppress(WarehouseError):  # no version known: the poll will tell later
         response["X-Data-Version"] = data_version()
     return response
+
+
+@require_GET
+def kpis_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole row of key figures of the active tab in one answer (one request instead of one a KPI).
+
+    Each figure is the same cached fragment `chart_fragment` serves, so a figure that fails shows its
+    own error and Retry while the others stand."""
+    try:
+        page = load_page(request, slug)
+    except FilterError as error:
+        return bad_filter(request, error, fragment=True)
+    except WarehouseError as error:
+        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+    active_tab = page.filters.tab or next(iter(page.workspace.tabs), "")
+    palette = preference_of(request.user).palette or ""
+    cards = []
+    for chart in page.workspace.on_tab(active_tab):
+        if chart.kind is not Kind.KPI:
+            continue
+        content, _ = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+        cards.append(KPI_CARD.format(chart_id=escape(chart.id), content=content.decode()))
+    return with_data_version(HttpResponse("".join(cards)))
+
+
+KPI_CARD = '<div class="kpi card" data-kpi="{chart_id}">{content}</div>'
 
 
 @require_GET
