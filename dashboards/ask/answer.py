@@ -4,6 +4,7 @@ SQL exactly as charts do (the viewer's scope, PII masking, the workspace's filte
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,7 @@ class Answer:
     kpi: dict[str, str] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
     engine: str = "offline"
+    analyst: tuple[dict[str, Any], ...] = ()  # Cortex Analyst's reply content, for the conversation
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -215,22 +217,40 @@ def ask_offline(
     )
 
 
-def ask(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING) -> Answer:
-    """Answer with the configured engine (settings.ASK_ENGINE); a failing part degrades to a message."""
-    model = semantic_model()
-    try:
-        snowflake = settings.SNOWFLAKE.get("account") or getattr(settings, "CORTEX_ANALYST_URL", "")
-        if getattr(settings, "ASK_ENGINE", "offline") == "cortex" and snowflake:
-            from .cortex import ask_cortex
-
-            return ask_cortex(question, viewer, base=base, model=model)
-        return ask_offline(question, viewer, base=base, model=model)
-    except ScopeError:
+def failure(question: str, exc: CompileError | client.WarehouseError) -> Answer:
+    """The message for SQL the compiler refuses or the warehouse cannot run (never a 500)."""
+    if isinstance(exc, ScopeError):
         return Answer(
             "declined", question, "That data cannot be limited to your data scope, so it is not shown."
         )
-    except CompileError as exc:
+    if isinstance(exc, CompileError):
         log.warning("question %r produced SQL the compiler refuses: %s", question, exc)
         return Answer("rejected", question, f"The generated query was refused: {exc}.")
-    except client.WarehouseError as exc:
-        return Answer("declined", question, f"The warehouse could not answer just now: {exc}")
+    return Answer("declined", question, f"The warehouse could not answer just now: {exc}")
+
+
+def uses_cortex() -> bool:
+    snowflake = settings.SNOWFLAKE.get("account") or getattr(settings, "CORTEX_ANALYST_URL", "")
+    return getattr(settings, "ASK_ENGINE", "offline") == "cortex" and bool(snowflake)
+
+
+def ask(
+    question: str,
+    viewer: Viewer,
+    *,
+    base: Restriction = EVERYTHING,
+    conversation: Sequence[dict[str, Any]] = (),
+) -> Answer:
+    """Answer with the configured engine (settings.ASK_ENGINE); a failing part degrades to a message.
+
+    `conversation` (Cortex only) is the earlier messages of this conversation, see conversation.py.
+    """
+    model = semantic_model()
+    try:
+        if uses_cortex():
+            from .cortex import ask_cortex
+
+            return ask_cortex(question, viewer, base=base, model=model, conversation=conversation)
+        return ask_offline(question, viewer, base=base, model=model)
+    except (CompileError, client.WarehouseError) as exc:
+        return failure(question, exc)

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.access import Viewer, viewer_for
@@ -20,7 +21,8 @@ from ..filters import FILTERS, FilterError, load_data_range, load_options, parse
 from ..models import AskedQuestion
 from ..warehouse.client import WarehouseError
 from ..warehouse.compiler import EVERYTHING, Restriction
-from .answer import Answer, ask
+from . import conversation
+from .answer import Answer, ask, uses_cortex
 from .interpret import MAX_LENGTH
 from .model import semantic_model
 
@@ -107,9 +109,31 @@ def _page(
         "history": AskedQuestion.objects.filter(user=_signed_in(request))[: AskedQuestion.KEEP],
         "max_length": MAX_LENGTH,
         "base_params": [(k, v) for k in CONTEXT_PARAMS for v in request.GET.getlist(k)],
+        "conversation": conversation.questions(request.session, _context_query(request))
+        if uses_cortex()
+        else [],
         **context,
     }
     return render(request, "ask/ask.html", context, status=status)
+
+
+def _answer(request: HttpRequest, question: str, viewer: Viewer, base: Restriction, context: str) -> Answer:
+    """Ask within this session's conversation (Cortex); its reply joins the conversation."""
+    if not uses_cortex():
+        return ask(question, viewer, base=base)
+    earlier = conversation.earlier(request.session, context, question)
+    answer = ask(question, viewer, base=base, conversation=earlier)
+    if answer.analyst:
+        conversation.remember(request.session, context, question, answer.analyst)
+    return answer
+
+
+@require_POST
+def new_conversation(request: HttpRequest) -> HttpResponse:
+    """Start again: the next question is sent without the earlier ones (the filters are kept)."""
+    conversation.forget(request.session)
+    context = _context_query(request)
+    return redirect(reverse("ask") + (f"?{context}" if context else ""))
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +153,7 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         return _page(request, viewer, {"error": str(error)}, status=503)
     if request.method == "GET" and not question:
         return _page(request, viewer, {"context_query": context_query, "base": base})
-    answer = ask(question, viewer, base=base)
+    answer = _answer(request, question, viewer, base, context_query)
     _remember(request, answer, context_query)
     if _wants_json(request):
         return JsonResponse(answer.as_json())
