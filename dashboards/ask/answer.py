@@ -16,9 +16,10 @@ from ..charts.builders import Figure, build_figure
 from ..charts.formatting import fmt_change, fmt_value, json_value, to_float
 from ..charts.spec import Chart, Fmt, Kind
 from ..filters import load_data_range
-from ..queries import scope_of
+from ..queries import compile_sql, scope_of
+from ..versioned import per_version
 from ..warehouse import client
-from ..warehouse.compiler import EVERYTHING, CompileError, Restriction, ScopeError, compile_query
+from ..warehouse.compiler import EVERYTHING, CompileError, Restriction, ScopeError
 from ..warehouse.result import Result
 from . import sqlgen
 from .interpret import Interpreter, Plan, Refusal, screen
@@ -79,10 +80,8 @@ def _refused(model: SemanticModel, question: str, refusal: Refusal) -> Answer:
 _INTERPRETERS: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], Interpreter] = {}
 
 
-def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Interpreter:
-    """The interpreter for the values the viewer sees (kept while those values stay the same)."""
-    model = model or semantic_model()
-    values = dimension_values(model, viewer)
+def _interpreter(model: SemanticModel, values: dict[str, list[str]]) -> Interpreter:
+    """One interpreter per set of values (viewers whose scopes hold the same values share it)."""
     key = (id(model), tuple(sorted((k, tuple(v)) for k, v in values.items())))
     if key not in _INTERPRETERS:
         if len(_INTERPRETERS) > 32:
@@ -91,9 +90,17 @@ def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Inter
     return _INTERPRETERS[key]
 
 
+def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Interpreter:
+    """The interpreter for the values the viewer sees, read once per data version and scope."""
+    model = model or semantic_model()
+    return per_version(
+        f"ask_interpreter:{id(model)}", viewer, lambda: _interpreter(model, dimension_values(model, viewer))
+    )
+
+
 def _run(sql: str, viewer: Viewer, where: Restriction, named: dict[str, Any]) -> tuple[Result, str]:
     named = {"target_hours": settings.SUPPORT_RESOLUTION_TARGET_HOURS, **named}
-    query = compile_query(sql, where=where, scope=scope_of(viewer), named=named)
+    query = compile_sql(sql, where=where, scope=scope_of(viewer), named=named)
     return client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role), query.sql
 
 
