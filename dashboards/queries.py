@@ -54,7 +54,13 @@ def compile_file(
     The output depends on nothing else: the key holds the SQL text itself, and `Scope` compares by its grants
     (its label is left out of equality), so two viewers with the same scope share one entry.
     """
-    sql, scope = sql_text(name), scope_of(viewer)
+    return compile_sql(sql_text(name), where=where, scope=scope_of(viewer), named=named)
+
+
+def compile_sql(
+    sql: str, *, where: Restriction = EVERYTHING, scope: Scope, named: Mapping[str, Any] | None = None
+) -> CompiledQuery:
+    """`compile_query`, once per (SQL text, filters, scope, named values) in this process."""
     items: Named = tuple(sorted((named or {}).items()))
     try:
         return _compiled(sql, where, scope, items)

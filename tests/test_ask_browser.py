@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.fixtures.browser import axe_audit, console_errors, format_violations
+from tests.test_ask_cortex import cortex  # noqa: F401  (the Cortex Analyst stand-in)
 from tests.test_browser_overview import portal, sign_in  # noqa: F401  (portal is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -93,3 +94,29 @@ def test_the_workspace_question_box_opens_ask_with_its_filters(page, portal):  #
     assert "region=EMEA" in page.url and "preset=last_30" in page.url
     cells = page.locator(".ask-answer tbody tr td:first-child").all_inner_texts()
     assert cells == ["EMEA"]
+
+
+def test_a_cortex_conversation_is_listed_and_started_again(page, portal, cortex, tmp_path):  # noqa: F811
+    regions = "SELECT REGION, COUNT(*) AS CUSTOMERS FROM DEMO.ANALYTICS.CUSTOMER_BASE GROUP BY REGION"
+    cortex.replies["customers by region"] = [
+        {"type": "text", "text": "Customers per region."},
+        {"type": "sql", "statement": regions},
+    ]
+    cortex.replies["only EMEA"] = [
+        {"type": "text", "text": "Customers in EMEA."},
+        {"type": "sql", "statement": regions + " HAVING REGION = 'EMEA'"},
+    ]
+    sign_in(page, portal, "/ask/")
+    for question in ("customers by region", "only EMEA"):
+        page.goto(f"{portal}/ask/?q={quote(question)}")
+        page.wait_for_function(DRAWN, timeout=30_000)
+    listed = page.locator(".ask-conversation-list li")
+    assert listed.all_inner_texts() == ["customers by region", "only EMEA"]
+    assert len(cortex.seen[1]["body"]["messages"]) == 3
+    violations = axe_audit(page)
+    assert violations == [], format_violations(violations)
+    page.screenshot(path=str(_shots(tmp_path) / "ask-conversation-desktop.png"), full_page=True)
+    page.get_by_role("button", name="New conversation").click()
+    page.wait_for_url(f"{portal}/ask/")
+    assert page.locator(".ask-conversation-list").count() == 0
+    assert console_errors(page) == []

@@ -252,4 +252,6 @@ def preset_delete(request: HttpRequest, preset_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+router.add_router("/questions", "dashboards.api.questions.router")
+
 __all__ = ["FilterError", "router"]

@@ -4,6 +4,7 @@ SQL exactly as charts do (the viewer's scope, PII masking, the workspace's filte
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,9 +16,10 @@ from ..charts.builders import Figure, build_figure
 from ..charts.formatting import fmt_change, fmt_value, json_value, to_float
 from ..charts.spec import Chart, Fmt, Kind
 from ..filters import load_data_range
-from ..queries import scope_of
+from ..queries import compile_sql, scope_of
+from ..versioned import per_version
 from ..warehouse import client
-from ..warehouse.compiler import EVERYTHING, CompileError, Restriction, ScopeError, compile_query
+from ..warehouse.compiler import EVERYTHING, CompileError, Restriction, ScopeError
 from ..warehouse.result import Result
 from . import sqlgen
 from .interpret import Interpreter, Plan, Refusal, screen
@@ -43,6 +45,7 @@ class Answer:
     kpi: dict[str, str] = field(default_factory=dict)
     suggestions: tuple[str, ...] = ()
     engine: str = "offline"
+    analyst: tuple[dict[str, Any], ...] = ()  # Cortex Analyst's reply content, for the conversation
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -77,10 +80,8 @@ def _refused(model: SemanticModel, question: str, refusal: Refusal) -> Answer:
 _INTERPRETERS: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], Interpreter] = {}
 
 
-def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Interpreter:
-    """The interpreter for the values the viewer sees (kept while those values stay the same)."""
-    model = model or semantic_model()
-    values = dimension_values(model, viewer)
+def _interpreter(model: SemanticModel, values: dict[str, list[str]]) -> Interpreter:
+    """One interpreter per set of values (viewers whose scopes hold the same values share it)."""
     key = (id(model), tuple(sorted((k, tuple(v)) for k, v in values.items())))
     if key not in _INTERPRETERS:
         if len(_INTERPRETERS) > 32:
@@ -89,9 +90,17 @@ def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Inter
     return _INTERPRETERS[key]
 
 
+def interpreter_for(viewer: Viewer, model: SemanticModel | None = None) -> Interpreter:
+    """The interpreter for the values the viewer sees, read once per data version and scope."""
+    model = model or semantic_model()
+    return per_version(
+        f"ask_interpreter:{id(model)}", viewer, lambda: _interpreter(model, dimension_values(model, viewer))
+    )
+
+
 def _run(sql: str, viewer: Viewer, where: Restriction, named: dict[str, Any]) -> tuple[Result, str]:
     named = {"target_hours": settings.SUPPORT_RESOLUTION_TARGET_HOURS, **named}
-    query = compile_query(sql, where=where, scope=scope_of(viewer), named=named)
+    query = compile_sql(sql, where=where, scope=scope_of(viewer), named=named)
     return client.run(query, user_tag=viewer.query_tag, snowflake_role=viewer.snowflake_role), query.sql
 
 
@@ -215,22 +224,40 @@ def ask_offline(
     )
 
 
-def ask(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING) -> Answer:
-    """Answer with the configured engine (settings.ASK_ENGINE); a failing part degrades to a message."""
-    model = semantic_model()
-    try:
-        snowflake = settings.SNOWFLAKE.get("account") or getattr(settings, "CORTEX_ANALYST_URL", "")
-        if getattr(settings, "ASK_ENGINE", "offline") == "cortex" and snowflake:
-            from .cortex import ask_cortex
-
-            return ask_cortex(question, viewer, base=base, model=model)
-        return ask_offline(question, viewer, base=base, model=model)
-    except ScopeError:
+def failure(question: str, exc: CompileError | client.WarehouseError) -> Answer:
+    """The message for SQL the compiler refuses or the warehouse cannot run (never a 500)."""
+    if isinstance(exc, ScopeError):
         return Answer(
             "declined", question, "That data cannot be limited to your data scope, so it is not shown."
         )
-    except CompileError as exc:
+    if isinstance(exc, CompileError):
         log.warning("question %r produced SQL the compiler refuses: %s", question, exc)
         return Answer("rejected", question, f"The generated query was refused: {exc}.")
-    except client.WarehouseError as exc:
-        return Answer("declined", question, f"The warehouse could not answer just now: {exc}")
+    return Answer("declined", question, f"The warehouse could not answer just now: {exc}")
+
+
+def uses_cortex() -> bool:
+    snowflake = settings.SNOWFLAKE.get("account") or getattr(settings, "CORTEX_ANALYST_URL", "")
+    return getattr(settings, "ASK_ENGINE", "offline") == "cortex" and bool(snowflake)
+
+
+def ask(
+    question: str,
+    viewer: Viewer,
+    *,
+    base: Restriction = EVERYTHING,
+    conversation: Sequence[dict[str, Any]] = (),
+) -> Answer:
+    """Answer with the configured engine (settings.ASK_ENGINE); a failing part degrades to a message.
+
+    `conversation` (Cortex only) is the earlier messages of this conversation, see conversation.py.
+    """
+    model = semantic_model()
+    try:
+        if uses_cortex():
+            from .cortex import ask_cortex
+
+            return ask_cortex(question, viewer, base=base, model=model, conversation=conversation)
+        return ask_offline(question, viewer, base=base, model=model)
+    except (CompileError, client.WarehouseError) as exc:
+        return failure(question, exc)

@@ -1,7 +1,9 @@
 """The Cortex Analyst engine: send the question to Snowflake's REST API, take its SQL through the compiler.
 
 POST {CORTEX_ANALYST_URL or https://<account>.snowflakecomputing.com}/api/v2/cortex/analyst/message with
-the semantic model (a stage file or a semantic view, from settings). The documented answer is
+the semantic model (a stage file or a semantic view, from settings) and the conversation so far
+(earlier user questions and the analyst's replies, alternating, the current question last: the API
+is stateless, see conversation.py). The documented answer is
 `{"message": {"role": "analyst", "content": [{"type": "text", "text": ...}, {"type": "sql",
 "statement": ...}, {"type": "suggestions", "suggestions": [...]}]}, "request_id": ...}`. Its SQL is
 never trusted: it runs only through compile_query (one SELECT over contract tables, the viewer's
@@ -16,7 +18,8 @@ import json
 import urllib.error
 import urllib.request
 from base64 import b64encode
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +31,10 @@ from accounts.access import Viewer
 
 from ..charts.builders import Figure, build_figure
 from ..charts.spec import Chart, Kind
+from ..warehouse.client import WarehouseError
 from ..warehouse.compiler import EVERYTHING, CompileError, Restriction
 from ..warehouse.result import Result
+from .conversation import Message, user_message
 from .model import SemanticModel
 
 PATH = "/api/v2/cortex/analyst/message"
@@ -45,6 +50,7 @@ class CortexReply:
     sql: str
     suggestions: tuple[str, ...]
     request_id: str
+    content: tuple[dict[str, Any], ...] = field(default=(), compare=False)
 
 
 def _base_url() -> str:
@@ -65,7 +71,9 @@ def _keypair_jwt() -> str:
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     fingerprint = "SHA256:" + b64encode(hashlib.sha256(public).digest()).decode()
-    account = str(conf["account"]).split(".")[0].upper()
+    # The account identifier without region or cloud (the connector's own rule for key-pair JWTs).
+    raw = str(conf["account"])
+    account = (raw.partition("-")[0] if ".global" in raw else raw.partition(".")[0]).upper()
     user = str(conf["user"]).upper()
     now = dt.datetime.now(dt.UTC)
     claims = {
@@ -93,8 +101,9 @@ def _headers() -> dict[str, str]:
     }
 
 
-def request_body(question: str) -> dict[str, Any]:
-    body: dict[str, Any] = {"messages": [{"role": "user", "content": [{"type": "text", "text": question}]}]}
+def request_body(question: str, conversation: Sequence[Message] = ()) -> dict[str, Any]:
+    """The documented request: `messages` alternate user and analyst, the current question last."""
+    body: dict[str, Any] = {"messages": [*conversation, user_message(question)]}
     view = getattr(settings, "CORTEX_ANALYST_SEMANTIC_VIEW", "")
     if view:
         body["semantic_view"] = view
@@ -119,12 +128,16 @@ def parse_reply(payload: dict[str, Any]) -> CortexReply:
         elif kind == "suggestions":
             suggestions += [str(s) for s in item.get("suggestions", [])]
     return CortexReply(
-        " ".join(t for t in texts if t), sql, tuple(suggestions), str(payload.get("request_id", ""))
+        " ".join(t for t in texts if t),
+        sql,
+        tuple(suggestions),
+        str(payload.get("request_id", "")),
+        tuple(dict(item) for item in content if isinstance(item, dict)),
     )
 
 
-def send(question: str) -> CortexReply:
-    data = json.dumps(request_body(question)).encode()
+def send(question: str, conversation: Sequence[Message] = ()) -> CortexReply:
+    data = json.dumps(request_body(question, conversation)).encode()
     request = urllib.request.Request(_base_url() + PATH, data=data, headers=_headers(), method="POST")
     timeout = getattr(settings, "CORTEX_ANALYST_TIMEOUT", 30)
     try:
@@ -140,7 +153,10 @@ def send(question: str) -> CortexReply:
 def local_sql(sql: str) -> str:
     """Cortex writes <DATABASE>.ANALYTICS.<TABLE>; the compiler takes ANALYTICS.<TABLE> (other databases refused)."""
     database = str(settings.SNOWFLAKE.get("database") or "").upper()
-    statements = [s for s in sqlglot.parse(sql, read="snowflake") if s is not None]
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="snowflake") if s is not None]
+    except sqlglot.errors.SqlglotError as exc:
+        raise CompileError(f"the SQL does not parse ({str(exc)[:200]})") from None
     if len(statements) != 1:
         raise CompileError(f"expected one statement, found {len(statements)}")
     tree = statements[0]
@@ -174,14 +190,21 @@ def shape_chart(result: Result) -> tuple[str, Figure | None]:
     return chart.kind.value, build_figure(chart, result)
 
 
-def ask_cortex(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING, model: SemanticModel) -> Any:
-    from .answer import Answer, _run, screen, suggestions
+def ask_cortex(
+    question: str,
+    viewer: Viewer,
+    *,
+    base: Restriction = EVERYTHING,
+    model: SemanticModel,
+    conversation: Sequence[Message] = (),
+) -> Any:
+    from .answer import Answer, _run, failure, screen, suggestions
 
     refused = screen(question)
     if refused:
         return Answer(refused.status, question, refused.message, engine="cortex")
     try:
-        reply = send(question)
+        reply = send(question, conversation)
     except CortexError as exc:
         return Answer("declined", question, str(exc), engine="cortex")
     if not reply.sql:
@@ -192,9 +215,13 @@ def ask_cortex(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING,
             reply.text or "Cortex Analyst did not write a query.",
             suggestions=hints,
             engine="cortex",
+            analyst=reply.content,
         )
-    sql = local_sql(reply.sql)
-    result, _ = _run(sql, viewer, base, {})
+    try:
+        sql = local_sql(reply.sql)
+        result, _ = _run(sql, viewer, base, {})
+    except (CompileError, WarehouseError) as exc:
+        return replace(failure(question, exc), engine="cortex", analyst=reply.content)
     kind, figure = shape_chart(result)
     sentence = reply.text or f"{len(result.rows)} rows."
     return Answer(
@@ -209,4 +236,5 @@ def ask_cortex(question: str, viewer: Viewer, *, base: Restriction = EVERYTHING,
         figure,
         suggestions=reply.suggestions,
         engine="cortex",
+        analyst=reply.content,
     )

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
 from accounts.access import Viewer, viewer_for
@@ -17,10 +18,10 @@ from accounts.access import Viewer, viewer_for
 from ..charts.formatting import fmt_cell
 from ..charts.registry import WORKSPACES
 from ..filters import FILTERS, FilterError, load_data_range, load_options, parse_filters
-from ..models import AskedQuestion
 from ..warehouse.client import WarehouseError
 from ..warehouse.compiler import EVERYTHING, Restriction
-from .answer import Answer, ask
+from . import conversation, history
+from .answer import Answer, ask, uses_cortex
 from .interpret import MAX_LENGTH
 from .model import semantic_model
 
@@ -33,11 +34,11 @@ class BadRequest(ValueError):
         self.param, self.message = param, message
 
 
-def _context_query(request: HttpRequest) -> str:
+def context_of(request: HttpRequest) -> str:
     return urlencode([(k, v) for k in CONTEXT_PARAMS for v in request.GET.getlist(k)])
 
 
-def _base(request: HttpRequest, viewer: Viewer) -> Restriction:
+def asked_within(request: HttpRequest, viewer: Viewer) -> Restriction:
     """The workspace's filters the question was asked under (none: every row, all time)."""
     query = request.GET.copy()
     for key in list(query):
@@ -80,16 +81,7 @@ def _signed_in(request: HttpRequest) -> User:
 
 
 def _remember(request: HttpRequest, answer: Answer, context: str) -> None:
-    audit.record(
-        "question", answer.question[:MAX_LENGTH], request=request, status=answer.status, engine=answer.engine
-    )
-    if not answer.question.strip() or len(answer.question) > MAX_LENGTH:
-        return
-    user = _signed_in(request)
-    AskedQuestion.objects.create(user=user, question=answer.question, context=context, status=answer.status)
-    mine = AskedQuestion.objects.filter(user=user)
-    keep = list(mine.values_list("id", flat=True)[: AskedQuestion.KEEP])
-    mine.exclude(id__in=keep).delete()
+    history.remember(request, _signed_in(request), answer, context)
 
 
 def _page(
@@ -104,20 +96,40 @@ def _page(
         "workspaces": [ws for ws in WORKSPACES.values() if viewer.may_open(ws.slug)],
         "nav": "ask",
         "suggested": categories,
-        "history": AskedQuestion.objects.filter(user=_signed_in(request))[: AskedQuestion.KEEP],
+        "history": history.recent(_signed_in(request)),
         "max_length": MAX_LENGTH,
         "base_params": [(k, v) for k in CONTEXT_PARAMS for v in request.GET.getlist(k)],
+        "conversation": conversation.questions(request.session, context_of(request)) if uses_cortex() else [],
         **context,
     }
     return render(request, "ask/ask.html", context, status=status)
 
 
+def _answer(request: HttpRequest, question: str, viewer: Viewer, base: Restriction, context: str) -> Answer:
+    """Ask within this session's conversation (Cortex); its reply joins the conversation."""
+    if not uses_cortex():
+        return ask(question, viewer, base=base)
+    earlier = conversation.earlier(request.session, context, question)
+    answer = ask(question, viewer, base=base, conversation=earlier)
+    if answer.analyst:
+        conversation.remember(request.session, context, question, answer.analyst)
+    return answer
+
+
+@require_POST
+def new_conversation(request: HttpRequest) -> HttpResponse:
+    """Start again: the next question is sent without the earlier ones (the filters are kept)."""
+    conversation.forget(request.session)
+    context = context_of(request)
+    return redirect(reverse("ask") + (f"?{context}" if context else ""))
+
+
 @require_http_methods(["GET", "POST"])
 def ask_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
-    context_query = _context_query(request)
+    context_query = context_of(request)
     try:
-        base = _base(request, viewer)
+        base = asked_within(request, viewer)
         question = _question(request)
     except BadRequest as error:
         if _wants_json(request):
@@ -129,7 +141,7 @@ def ask_page(request: HttpRequest) -> HttpResponse:
         return _page(request, viewer, {"error": str(error)}, status=503)
     if request.method == "GET" and not question:
         return _page(request, viewer, {"context_query": context_query, "base": base})
-    answer = ask(question, viewer, base=base)
+    answer = _answer(request, question, viewer, base, context_query)
     _remember(request, answer, context_query)
     if _wants_json(request):
         return JsonResponse(answer.as_json())
@@ -155,7 +167,7 @@ def ask_csv(request: HttpRequest) -> HttpResponse:
     if not viewer.can_export:
         return HttpResponse("Your role may not download data.", status=403, content_type="text/plain")
     try:
-        base = _base(request, viewer)
+        base = asked_within(request, viewer)
     except BadRequest as error:
         return HttpResponse(f"{error.param}: {error.message}", status=400, content_type="text/plain")
     question = request.GET.get("q", "")
