@@ -16,6 +16,8 @@ from .models import ExportJob
 from .pdf import render_workspace_pdf
 from .queueing import QUEUE_DOWN_MESSAGE, RUNNING_LEASE, enqueue
 from .report import ReportError
+from .scenario_pdf import SLUG as SCENARIO_SLUG
+from .scenario_pdf import render_scenario_pdf
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +82,8 @@ def export_run(job_id: str) -> None:
         return
     try:
         viewer = rights.exporter_viewer(job.user, job.workspace)
-        pdf = render_workspace_pdf(job.workspace, job.query, viewer, progress=_progress(str(job.id)))
+        render = render_scenario_pdf if job.workspace == SCENARIO_SLUG else render_workspace_pdf
+        pdf = render(job.workspace, job.query, viewer, progress=_progress(str(job.id)))
     except ReportError as exc:
         export_failed(str(job.id), str(exc))
         return

@@ -4,6 +4,7 @@ from . import alert_views, outbox_views, views
 
 urlpatterns = [
     path("w/<slug:slug>/chart/<slug:chart_id>.csv", views.chart_csv, name="chart_csv"),
+    path("w/campaigns/export.pdf", views.export_scenario_pdf, name="export_scenario_pdf"),
     path("w/<slug:slug>/export.pdf", views.export_pdf, name="export_pdf"),
     path("w/<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
     path("exports/<uuid:job_id>/", views.export_job, name="export_job"),

@@ -28,16 +28,16 @@ from accounts.access import viewer_for
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.service import load_chart
 from dashboards.filters import FilterError, salvage
-from dashboards.presets import visible_presets
+from dashboards.presets import preference_of, visible_presets
 from dashboards.refusals import forbidden
 from dashboards.views import Page, bad_filter, load_page, visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
-from . import digests, jobs
+from . import digests, jobs, scenario_pdf
 from .csv import chart_rows, write_csv
 from .models import ExportJob, Subscription
 from .outbox import is_outbox
-from .report import describe_filters
+from .report import ReportError, describe_filters
 
 NO_SUBSCRIBE = "Your role may not subscribe to digests."
 
@@ -110,6 +110,29 @@ def export_pdf(request: HttpRequest, page: Page) -> HttpResponse:
         )
     assert isinstance(request.user, User)
     job = jobs.export_create(user=request.user, slug=page.workspace.slug, query=page.filters.querystring())
+    audit.record("export", audit.asked(request), request=request, format="pdf", job=str(job.id))
+    return redirect("export_job", job_id=job.id)
+
+
+@require_POST
+def export_scenario_pdf(request: HttpRequest) -> HttpResponse:
+    """Queue a PDF of the campaign scenario in the query string (checked as the simulator checks it)."""
+    viewer = viewer_for(request.user)
+    back = f"{reverse('campaigns')}?{request.GET.urlencode()}"
+    if not viewer.may_open(scenario_pdf.SLUG):
+        audit.record("denied", audit.asked(request), request=request, reason="workspace not in role")
+        raise Http404("No such workspace")
+    if not viewer.can_export:
+        return forbidden(request, "Your role may not export data, so it cannot export a PDF.", back_url=back)
+    try:
+        default = preference_of(request.user).default_preset
+        sim = scenario_pdf.simulate(request.GET.urlencode(), viewer, default_preset=default)
+    except ReportError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    except WarehouseError as error:
+        return HttpResponse(f"The warehouse is unavailable: {error}", status=503, content_type="text/plain")
+    assert isinstance(request.user, User)
+    job = jobs.export_create(user=request.user, slug=scenario_pdf.SLUG, query=sim.querystring())
     audit.record("export", audit.asked(request), request=request, format="pdf", job=str(job.id))
     return redirect("export_job", job_id=job.id)
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import QueryDict
 
 from accounts.access import Viewer
-from dashboards.filters import Filters, load_data_range, load_options, parse_filters
+from dashboards.filters import DEFAULT_PRESET, Filters, load_data_range, load_options, parse_filters
 
 from .data import AudienceData, ScoreRange, defaults_from, load_audience
 from .maths import (
@@ -79,7 +79,7 @@ def parse_scores(query: Mapping[str, str]) -> ScoreRange:
     return ScoreRange(values["score_min"], values["score_max"])
 
 
-def run_simulation(viewer: Viewer, query: QueryDict, *, default_preset: str = "last_365") -> Simulation:
+def run_simulation(viewer: Viewer, query: QueryDict, *, default_preset: str = DEFAULT_PRESET) -> Simulation:
     """Raises FilterError or InputError (bad input, naming the parameter) or WarehouseError."""
     options, data = load_options(viewer), load_data_range(viewer)
     filters = parse_filters(

@@ -24,6 +24,10 @@ from dashboards.views import visible_workspaces
 from dashboards.warehouse.client import WarehouseError
 
 from .maths import FIELDS, InputError
+from .present import money as _money
+from .present import rate as _rate
+from .present import roi as _roi
+from .present import sensitivity_figure as _figure
 from .simulation import Simulation, csv_rows, run_simulation
 
 SLUG = "campaigns"
@@ -36,54 +40,6 @@ def _viewer(request: HttpRequest) -> Viewer:
         audit.record("denied", audit.asked(request), request=request, reason="workspace not in role")
         raise Http404("No such workspace")
     return viewer
-
-
-def _money(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    return f"{sign}{settings.CURRENCY_SYMBOL}{abs(value):,.0f}"
-
-
-def _rate(value: float | None) -> str:
-    return "not reachable" if value is None else f"{value:.1%}"
-
-
-def _roi(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}x"
-
-
-def _figure(sim: Simulation) -> dict[str, Any]:
-    """ROI against uplift (x) and acceptance (y) as a heatmap; the current inputs marked."""
-    return {
-        "data": [
-            {
-                "type": "heatmap",
-                "x": [round(u * 100, 2) for u in sim.uplifts],
-                "y": [round(a * 100, 2) for a in sim.acceptances],
-                "z": sim.roi_grid,
-                "zmid": 0,
-                "colorscale": "RdBu",
-                "colorbar": {"title": {"text": "ROI"}},
-                "hovertemplate": "uplift %{x}%<br>acceptance %{y}%<br>ROI %{z:.2f}x<extra></extra>",
-            },
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [round(sim.assumptions.uplift * 100, 2)],
-                "y": [round(sim.assumptions.acceptance * 100, 2)],
-                "marker": {"symbol": "x", "size": 12, "color": "#111"},
-                "name": "your inputs",
-                "hovertemplate": "your inputs<extra></extra>",
-            },
-        ],
-        "layout": {
-            "margin": {"l": 60, "r": 20, "t": 10, "b": 50},
-            "xaxis": {"title": {"text": "Retention uplift among acceptors (%)"}},
-            "yaxis": {"title": {"text": "Acceptance rate (%)"}},
-            "showlegend": False,
-        },
-    }
 
 
 def _bad_input(request: HttpRequest, error: FilterError | InputError) -> HttpResponse:
