@@ -46,7 +46,9 @@ def test_clicking_a_bar_filters_the_charts_in_place_and_the_chip_undoes_it(page,
     chip = page.locator("a.chip", has_text="Persona:")
     expect(chip).to_have_count(1)
     expect(chip).to_contain_text(clicked[0])
-    expect(page.locator("details.multi", has_text="Persona").locator(f"input[value='{clicked[0]}']")).to_be_checked()
+    expect(
+        page.locator("details.multi", has_text="Persona").locator(f"input[value='{clicked[0]}']")
+    ).to_be_checked()
     # The charts reflect the filter: one persona left, with its own count; the value segments of
     # the same customers add up to that count (each customer has one value segment).
     assert _trace(page, PERSONAS, "y") == [clicked[0]]
