@@ -76,6 +76,7 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     c_axis = category_axis(chart, result.column(chart.x))
     if horizontal:
         c_axis["autorange"] = "reversed"
+        c_axis.pop("tickangle", None)  # names on a vertical axis read level, never slanted
     # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
     cat, val = ("y", "x") if horizontal else ("x", "y")
     for trace in traces:
@@ -166,8 +167,14 @@ def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
         }
         for name, rows in groups(chart, result)
     ]
-    scene = dict(scene_axes)
-    extra: dict[str, Any] = {"scene": scene, "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}
+    # The camera a little further out than Plotly's default (1.25, 1.25, 1.25) and the scene's
+    # axis titles given room, so the floor axes' titles are not cut off at the card's bottom edge.
+    scene: dict[str, Any] = {
+        **scene_axes,
+        "camera": {"eye": {"x": 1.6, "y": 1.6, "z": 0.9}, "center": {"x": 0, "y": 0, "z": -0.1}},
+        "aspectmode": "cube",
+    }
+    extra: dict[str, Any] = {"scene": scene, "margin": {"l": 8, "r": 8, "t": 40, "b": 16}}
     if chart.link:
         extra["meta"] = {"link": "customer"}
     return {"data": traces, "layout": layout(chart, palette, **extra)}
