@@ -3,7 +3,8 @@
 Read from the audit log (sign-ins, page views, exports, subscriptions) and the feedback table:
 daily and weekly active users by role against a target (settings.ADOPTION_TARGET_SHARE of
 settings.ADOPTION_TARGET_USERS), the most opened workspaces, the most exported charts, exports and
-subscriptions, and feedback received. Roles are the users' roles now (accounts.access.roles_for).
+subscriptions, and feedback received. A page view whose detail names a `chart` is one chart
+loaded on a page (dashboards.views.chart_fragment): those count as chart views, not workspace views. Roles are the users' roles now (accounts.access.roles_for).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Adoption:
     weekly_by_role: dict[str, int] = field(default_factory=dict)
     workspaces: list[tuple[str, int]] = field(default_factory=list)
     charts: list[tuple[str, int]] = field(default_factory=list)
+    viewed_charts: list[tuple[str, int]] = field(default_factory=list)
     exports: int = 0
     subscriptions: int = 0
     feedback: list[Feedback] = field(default_factory=list)
@@ -79,6 +81,13 @@ def _role_of(user_ids: set[int]) -> dict[int, str]:
         roles = sorted(r.name for r in roles_for(user))
         names[user.id] = ", ".join(roles) or "(no role)"
     return names
+
+
+def _chart_title(slug: str, chart_id: Any) -> str:
+    """'Support Operations · Ticket categories', or '' for a chart that no longer exists."""
+    ws = WORKSPACES.get(slug)
+    chart = ws.chart(str(chart_id)) if ws else None
+    return f"{ws.title} · {chart.title}" if ws and chart else ""
 
 
 def _chart_of(what: str) -> str | None:
@@ -120,8 +129,13 @@ def adoption(today: dt.date | None = None) -> Adoption:
     ]
     roles = _role_of(by_week[monday])
     report.weekly_by_role = dict(sorted(Counter(roles[u] for u in by_week[monday]).items()))
-    views = Counter((e["detail"] or {}).get("workspace", "") for e in events if e["action"] == PAGE_VIEW)
+    page_views = [e["detail"] or {} for e in events if e["action"] == PAGE_VIEW]
+    views = Counter(d.get("workspace", "") for d in page_views if "chart" not in d)
     report.workspaces = [(WORKSPACES[slug].title, n) for slug, n in views.most_common() if slug in WORKSPACES]
+    chart_views = Counter(
+        _chart_title(d.get("workspace", ""), d["chart"]) for d in page_views if "chart" in d
+    )
+    report.viewed_charts = [(title, n) for title, n in chart_views.most_common() if title][:10]
     exported = [e for e in events if e["action"] == "export"]
     report.exports = len(exported)
     report.charts = Counter(c for c in (_chart_of(e["what"]) for e in exported) if c).most_common(10)
@@ -146,6 +160,8 @@ def as_csv(report: Adoption) -> str:
         writer.writerow(["weekly active users by role", role, n])
     for title, n in report.workspaces:
         writer.writerow(["workspace page views", title, n])
+    for title, n in report.viewed_charts:
+        writer.writerow(["chart views", title, n])
     for title, n in report.charts:
         writer.writerow(["chart exports", title, n])
     writer.writerow(["exports", "total", report.exports])

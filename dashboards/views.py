@@ -181,4 +181,8 @@ def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpRespon
     chart = _chart_or_404(page.workspace, chart_id)
     palette = preference_of(request.user).palette or ""
     content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+    if status == 200:  # a chart drawn for someone: counted on the adoption page as a chart view
+        audit.record(
+            "page_view", audit.asked(request), request=request, workspace=page.workspace.slug, chart=chart.id
+        )
     return HttpResponse(content, status=status)

@@ -94,3 +94,26 @@ def test_the_adoption_page_is_for_administrators_only_and_refuses_bad_parameters
     assert signed_in.get("/adoption/?week=2").content.decode().startswith("week:")
     client.force_login(role_user("Support lead"))
     assert client.get("/adoption/").status_code == 404
+
+
+def test_chart_loads_are_counted_as_chart_views_not_as_workspace_views(signed_in, role_user):
+    from dashboards.charts.registry import WORKSPACES
+
+    support = WORKSPACES["support"]
+    first, second = support.panels[0], support.panels[1]
+    signed_in.get("/w/support/")
+    loads = {first.id: 3, second.id: 1}  # what this test asks for: the expected counts
+    for chart_id, times in loads.items():
+        for _ in range(times):
+            response = signed_in.get(f"/w/support/chart/{chart_id}/", HTTP_X_REQUESTED_WITH="fetch")
+            assert response.status_code == 200
+    assert signed_in.get("/w/support/chart/no_such_chart/").status_code == 404  # not counted
+    html = signed_in.get("/adoption/").content.decode()
+    assert "Most viewed charts" in html
+    assert f'<td>Support Operations · {first.title}</td><td class="num">3</td>' in html
+    assert f'<td>Support Operations · {second.title}</td><td class="num">1</td>' in html
+    assert html.index(first.title) < html.index(second.title), "the most viewed first"
+    assert '<td>Support Operations</td><td class="num">1</td>' in html, "chart loads are not page views"
+    rows = list(csv.reader(io.StringIO(signed_in.get("/adoption/?format=csv").content.decode())))
+    assert ["chart views", f"Support Operations · {first.title}", "3"] in rows
+    assert ["workspace page views", "Support Operations", "1"] in rows
