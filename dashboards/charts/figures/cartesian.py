@@ -109,6 +109,9 @@ def _sizes(rows: list[dict[str, Any]], column: str) -> list[float]:
 
 def scatter(chart: Chart, result: Result, palette: str) -> Figure:
     x_axis = {**value_axis(chart, chart.label(chart.x), Fmt.FLOAT2), "zeroline": False}
+    raw_x = result.column(chart.x)
+    if raw_x and all(isinstance(v, int) and not isinstance(v, bool) for v in raw_x) and len(set(raw_x)) <= 12:
+        x_axis["dtick"] = 1  # few whole numbers on x (stars): a tick for every one
     y_axis = {**value_axis(chart, chart.label(chart.y[0])), "zeroline": False}
     point = (
         f"{chart.label(chart.x)}: {axis_hover(x_axis, 'x')}<br>"
