@@ -3,7 +3,9 @@
 Read from the audit log (sign-ins, page views, exports, subscriptions) and the feedback table:
 daily and weekly active users by role against a target (settings.ADOPTION_TARGET_SHARE of
 settings.ADOPTION_TARGET_USERS), the most opened workspaces, the most exported charts, exports and
-subscriptions, and feedback received. Roles are the users' roles now (accounts.access.roles_for).
+subscriptions, and feedback received. A workspace page view counts as one view of each chart on the
+tab it showed (its detail names the workspace and the tab), so loading charts writes nothing more to the
+log. Roles are the users' roles now (accounts.access.roles_for).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ class Adoption:
     weekly_by_role: dict[str, int] = field(default_factory=dict)
     workspaces: list[tuple[str, int]] = field(default_factory=list)
     charts: list[tuple[str, int]] = field(default_factory=list)
+    viewed_charts: list[tuple[str, int]] = field(default_factory=list)
     exports: int = 0
     subscriptions: int = 0
     feedback: list[Feedback] = field(default_factory=list)
@@ -79,6 +82,16 @@ def _role_of(user_ids: set[int]) -> dict[int, str]:
         roles = sorted(r.name for r in roles_for(user))
         names[user.id] = ", ".join(roles) or "(no role)"
     return names
+
+
+def _shown_charts(detail: dict[str, Any]) -> list[str]:
+    """The charts a workspace page view showed: those of its tab (the first tab when none is named),
+    as 'Support Operations · Ticket categories'; none for a workspace that no longer exists."""
+    ws = WORKSPACES.get(str(detail.get("workspace", "")))
+    if ws is None:
+        return []
+    tab = str(detail.get("tab") or next(iter(ws.tabs), ""))
+    return [f"{ws.title} · {chart.title}" for chart in ws.on_tab(tab)]
 
 
 def _chart_of(what: str) -> str | None:
@@ -120,8 +133,11 @@ def adoption(today: dt.date | None = None) -> Adoption:
     ]
     roles = _role_of(by_week[monday])
     report.weekly_by_role = dict(sorted(Counter(roles[u] for u in by_week[monday]).items()))
-    views = Counter((e["detail"] or {}).get("workspace", "") for e in events if e["action"] == PAGE_VIEW)
+    page_views = [e["detail"] or {} for e in events if e["action"] == PAGE_VIEW]
+    views = Counter(d.get("workspace", "") for d in page_views)
     report.workspaces = [(WORKSPACES[slug].title, n) for slug, n in views.most_common() if slug in WORKSPACES]
+    chart_views = Counter(title for d in page_views for title in _shown_charts(d))
+    report.viewed_charts = [(title, n) for title, n in chart_views.most_common() if title][:10]
     exported = [e for e in events if e["action"] == "export"]
     report.exports = len(exported)
     report.charts = Counter(c for c in (_chart_of(e["what"]) for e in exported) if c).most_common(10)
@@ -146,6 +162,8 @@ def as_csv(report: Adoption) -> str:
         writer.writerow(["weekly active users by role", role, n])
     for title, n in report.workspaces:
         writer.writerow(["workspace page views", title, n])
+    for title, n in report.viewed_charts:
+        writer.writerow(["chart views", title, n])
     for title, n in report.charts:
         writer.writerow(["chart exports", title, n])
     writer.writerow(["exports", "total", report.exports])

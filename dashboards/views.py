@@ -122,8 +122,10 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return warehouse_down(request, _workspace_or_404(slug), error)
     filters = page.filters
-    audit.record("page_view", audit.asked(request), request=request, workspace=page.workspace.slug)
     active_tab = filters.tab or next(iter(page.workspace.tabs), "")
+    audit.record(
+        "page_view", audit.asked(request), request=request, workspace=page.workspace.slug, tab=active_tab
+    )
     charts = page.workspace.on_tab(active_tab)
     context = {
         "kpis": [c for c in charts if c.kind is Kind.KPI],

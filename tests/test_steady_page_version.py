@@ -39,7 +39,11 @@ def test_a_newer_chart_redraws_the_whole_page_from_its_version(page, portal, set
     seen: list[tuple[str, str | None]] = []
     page.on(
         "response",
-        lambda r: seen.append((r.url, r.headers.get("x-data-version"))) if "/chart/" in r.url or "/matches/" in r.url else None,
+        lambda r: (
+            seen.append((r.url, r.headers.get("x-data-version")))
+            if any(part in r.url for part in ("/chart/", "/matches/", "/kpis/"))
+            else None
+        ),
     )
     sign_in(page, portal, "/w/overview/?preset=last_7")
     wait_for_charts(page)

@@ -71,3 +71,10 @@ def test_a_right_axis_holding_two_measures_names_both():
     )
     fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
     assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets · Rating"
+
+
+def test_a_scatter_over_star_ratings_has_a_tick_for_every_star():
+    chart = _chart(kind=Kind.SCATTER, x="REVIEW_RATING", y=("SENTIMENT",), fmt=Fmt.FLOAT2)
+    rows = tuple((s, 0.1 * s) for s in range(1, 6))
+    fig = build_figure(chart, Result(("REVIEW_RATING", "SENTIMENT"), rows))
+    assert fig["layout"]["xaxis"]["dtick"] == 1

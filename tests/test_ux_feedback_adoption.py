@@ -57,7 +57,7 @@ def test_bad_feedback_is_a_400_naming_the_field_and_saves_nothing(signed_in, dat
 def test_opening_a_workspace_is_recorded_as_a_page_view(signed_in):
     signed_in.get("/w/support/")
     event = AuditEvent.objects.get(action="page_view")
-    assert event.detail == {"workspace": "support"} and event.username == "ana.analyst"
+    assert event.detail == {"workspace": "support", "tab": "Volume"} and event.username == "ana.analyst"
 
 
 def test_the_adoption_page_counts_active_users_by_role_against_the_target(signed_in, settings, role_user):
@@ -94,3 +94,35 @@ def test_the_adoption_page_is_for_administrators_only_and_refuses_bad_parameters
     assert signed_in.get("/adoption/?week=2").content.decode().startswith("week:")
     client.force_login(role_user("Support lead"))
     assert client.get("/adoption/").status_code == 404
+
+
+def test_each_page_view_counts_as_a_view_of_the_charts_on_its_tab(signed_in, role_user):
+    from dashboards.charts.registry import WORKSPACES
+
+    support = WORKSPACES["support"]
+    visits = ["", "", "", "Recent tickets"]  # the first tab three times (by default), the last once
+    first_tab = support.tabs[0]
+    for tab in visits:
+        assert signed_in.get("/w/support/" + (f"?tab={tab}" if tab else "")).status_code == 200
+    for chart in support.panels[:2]:  # chart loads write nothing more
+        assert (
+            signed_in.get(f"/w/support/chart/{chart.id}/", HTTP_X_REQUESTED_WITH="fetch").status_code == 200
+        )
+    expected = {
+        f"Support Operations · {chart.title}": sum(
+            1 for tab in visits if not chart.tab or chart.tab == (tab or first_tab)
+        )
+        for chart in support.charts
+    }
+    html = signed_in.get("/adoption/").content.decode()
+    assert "Most viewed charts" in html
+    rows = list(csv.reader(io.StringIO(signed_in.get("/adoption/?format=csv").content.decode())))
+    shown = {title: int(n) for kind, title, n in rows if kind == "chart views"}
+    assert 0 < len(shown) <= 10
+    for title, n in shown.items():
+        assert expected[title] == n, title
+        assert f'<td>{title}</td><td class="num">{n}</td>' in html
+    volume = next(c for c in support.charts if c.tab == first_tab)
+    assert shown[f"Support Operations · {volume.title}"] == 3
+    assert sorted(shown.values(), reverse=True) == list(shown.values()), "the most viewed first"
+    assert ["workspace page views", "Support Operations", "4"] in rows

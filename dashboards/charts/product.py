@@ -52,7 +52,7 @@ PRODUCT = Workspace(
             y=("SENTIMENT_MID",),
             size="REVIEWS",
             hover=("REVIEWS",),
-            fmt=Fmt.INT,
+            fmt=Fmt.FLOAT2,  # the y value is a sentiment (bin middles such as 0.35), not a count
             tab=RATINGS,
             labels={
                 "REVIEW_RATING": "Rating (stars)",

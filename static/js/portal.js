@@ -125,6 +125,7 @@
   function load(container) {
     var src = container.getAttribute("data-chart-src");
     container.setAttribute("aria-busy", "true");
+    container.removeAttribute("data-loaded");
     container.classList.remove("is-error");
     // A request that gets no answer within CHART_TIMEOUT_MS ends in the error state with Retry.
     var controller = window.AbortController ? new AbortController() : null;
@@ -189,7 +190,7 @@
     });
   }
 
-  window.portalCharts = { load: load };  // static/js/ux.js reloads charts in place when new data arrives
+  window.portalCharts = { load: load, wireFilterForm: wireFilterForm };  // static/js/ux.js reloads charts in place when new data arrives
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-filter-form]").forEach(wireFilterForm);

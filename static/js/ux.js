@@ -31,13 +31,82 @@
     });
   });
 
-  // --- Click to filter: a point whose value is a page filter's value adds that filter to the URL.
+  // --- Click to filter: a point whose value is a page filter's value adds that filter to the URL
+  // (history.pushState) and the charts reload in place; the chips, filter bar and links follow.
   function filterUrl(param, value) {
     var url = new URL(window.location.href);
     var present = url.searchParams.getAll(param);
     if (present.indexOf(value) === -1) url.searchParams.append(param, value);
     return url.toString();
   }
+
+  // The parts of a workspace page whose links or state depend on the URL, swapped from the new page.
+  var SWAPPED = [".page-actions", "form.filter-bar", "form.ask-box", ".active-filters", "details.presets", "nav.tabs"];
+
+  function canSwap() {
+    return !!(window.portalCharts && window.history.pushState && document.querySelector(".active-filters"));
+  }
+
+  var navigation = 0;
+  function applyInPlace(href, push) {
+    if (!canSwap()) { window.location.assign(href); return Promise.resolve(); }
+    var mine = ++navigation;
+    if (push) window.history.pushState({ portalFilters: true }, "", href);
+    var grid = document.querySelector("section.grid");
+    if (grid) grid.setAttribute("aria-busy", "true");
+    document.querySelectorAll("[data-chart-src]").forEach(function (c) { c.removeAttribute("data-loaded"); });
+    return fetch(href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        if (mine !== navigation) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        SWAPPED.forEach(function (selector) {
+          var old = document.querySelector(selector), next = fresh.querySelector(selector);
+          if (old && next) old.replaceWith(document.importNode(next, true));
+        });
+        var olds = document.querySelectorAll("[data-chart-src]");
+        var news = fresh.querySelectorAll("[data-chart-src]");
+        if (olds.length !== news.length) { window.location.assign(href); return; }
+        document.querySelectorAll("form.filter-bar[data-filter-form]").forEach(function (form) {
+          if (window.portalCharts.wireFilterForm) window.portalCharts.wireFilterForm(form);
+        });
+        var oldLinks = document.querySelectorAll(".panel-head a.download");
+        var newLinks = fresh.querySelectorAll(".panel-head a.download");
+        if (oldLinks.length === newLinks.length) {
+          oldLinks.forEach(function (a, i) { a.setAttribute("href", newLinks[i].getAttribute("href")); });
+        }
+        var loads = [];
+        olds.forEach(function (container, i) {
+          container.setAttribute("data-chart-src", news[i].getAttribute("data-chart-src"));
+          loads.push(window.portalCharts.load(container));
+        });
+        var status = document.getElementById("cross-filter-status");
+        var chips = document.querySelectorAll(".active-filters .chip");
+        if (status) status.textContent = "Filters updated: " + (chips.length ? Array.prototype.map.call(chips, function (c) { return c.textContent.replace("×", "").trim(); }).join(", ") : "none") + ".";
+        return Promise.all(loads);
+      })
+      .catch(function () { window.location.assign(href); })
+      .finally(function () { if (grid) grid.setAttribute("aria-busy", "false"); });
+  }
+
+  // A chip's × removes its filter the same way, in place.
+  document.addEventListener("click", function (event) {
+    var chip = event.target.closest && event.target.closest(".active-filters a.chip");
+    if (!chip || event.ctrlKey || event.metaKey || event.shiftKey || event.button) return;
+    if (!canSwap()) return;
+    event.preventDefault();
+    applyInPlace(chip.href, true).then(function () {
+      var focus = document.querySelector(".active-filters .chip") || document.querySelector(".active-filters .reset");
+      if (focus) focus.focus();
+    });
+  });
+
+  window.addEventListener("popstate", function () {
+    if (canSwap()) applyInPlace(window.location.href, false);
+  });
 
   function pointValue(event, attribute) {
     var point = event.points && event.points[0];
@@ -47,18 +116,61 @@
     return value === undefined || value === null ? null : String(value);
   }
 
+  // The values a keyboard user can filter by: those the figure draws for the target attribute.
+  function figureValues(figure, attribute) {
+    var key = { x: "x", y: "y", label: "labels", theta: "theta" }[attribute];
+    var seen = [];
+    (figure.data || []).forEach(function (trace) {
+      var values = attribute === "name" ? [trace.name] : (trace[key] || []);
+      if (attribute === "label" && !trace.labels) values = trace.ids || [];
+      values.forEach(function (v) {
+        if (v !== undefined && v !== null && v !== "" && seen.indexOf(String(v)) === -1) seen.push(String(v));
+      });
+    });
+    return seen;
+  }
+
+  function keyboardFilters(div, figure, targets) {
+    var panel = div.closest("[data-chart-src]");
+    if (!panel || panel.querySelector(".cross-keys")) return;
+    var box = document.createElement("details");
+    box.className = "cross-keys";
+    var summary = document.createElement("summary");
+    summary.textContent = "Filter by a value of this chart";
+    box.appendChild(summary);
+    Object.keys(targets).forEach(function (attribute) {
+      var values = figureValues(figure, attribute);
+      if (!values.length) return;
+      var group = document.createElement("div");
+      group.className = "cross-keys-group";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", targets[attribute].label);
+      values.forEach(function (value) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button-small button-quiet";
+        button.textContent = targets[attribute].label + ": " + value;
+        button.addEventListener("click", function () { applyInPlace(filterUrl(targets[attribute].param, value), true); });
+        group.appendChild(button);
+      });
+      box.appendChild(group);
+    });
+    if (box.querySelector("button")) div.after(box);
+  }
+
   document.addEventListener("portal:plotted", function (event) {
     var div = event.target;
     var figure = event.detail || {};
     var targets = figure.layout && figure.layout.meta && figure.layout.meta.filter;
     if (!targets || !div.on) return;
     div.classList.add("plot-clickable");
+    keyboardFilters(div, figure, targets);
     div.on("plotly_click", function (click) {
       var attributes = Object.keys(targets);
       for (var i = 0; i < attributes.length; i++) {
         var value = pointValue(click, attributes[i]);
         if (value) {
-          window.location.assign(filterUrl(targets[attributes[i]].param, value));
+          applyInPlace(filterUrl(targets[attributes[i]].param, value), true);
           return;
         }
       }
@@ -116,6 +228,14 @@
   }
 
   function start() {
+    var grid = document.querySelector("section.grid");
+    if (grid && !document.getElementById("cross-filter-status")) {
+      var status = document.createElement("p");
+      status.id = "cross-filter-status";
+      status.className = "sr-only";
+      status.setAttribute("role", "status");
+      grid.before(status);
+    }
     var line = document.querySelector("[data-freshness]");
     if (line) watchFreshness(line);
   }

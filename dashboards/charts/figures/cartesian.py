@@ -8,6 +8,7 @@ from ...warehouse.result import Result
 from ..spec import Chart, Fmt, Kind
 from .common import (
     Figure,
+    axis_hover,
     category_axis,
     groups,
     hover,
@@ -75,6 +76,7 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     c_axis = category_axis(chart, result.column(chart.x))
     if horizontal:
         c_axis["autorange"] = "reversed"
+        c_axis.pop("tickangle", None)  # names on a vertical axis read level, never slanted
     # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
     cat, val = ("y", "x") if horizontal else ("x", "y")
     for trace in traces:
@@ -106,6 +108,15 @@ def _sizes(rows: list[dict[str, Any]], column: str) -> list[float]:
 
 
 def scatter(chart: Chart, result: Result, palette: str) -> Figure:
+    x_axis = {**value_axis(chart, chart.label(chart.x), Fmt.FLOAT2), "zeroline": False}
+    raw_x = result.column(chart.x)
+    if raw_x and all(isinstance(v, int) and not isinstance(v, bool) for v in raw_x) and len(set(raw_x)) <= 12:
+        x_axis["dtick"] = 1  # few whole numbers on x (stars): a tick for every one
+    y_axis = {**value_axis(chart, chart.label(chart.y[0])), "zeroline": False}
+    point = (
+        f"{chart.label(chart.x)}: {axis_hover(x_axis, 'x')}<br>"
+        f"{chart.label(chart.y[0])}: {axis_hover(y_axis, 'y')}"
+    )
     traces = []
     for name, rows in groups(chart, result):
         trace: dict[str, Any] = {
@@ -119,19 +130,33 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
                 "opacity": 0.75,
                 "line": {"width": 0.5, "color": "#ffffff"},
             },
-            **hover(chart, rows),
+            **hover(chart, rows, (f"{name}<br>" if chart.series else "") + point),
         }
         traces.append(trace)
-    extra: dict[str, Any] = {
-        "xaxis": {**value_axis(chart, chart.label(chart.x), Fmt.FLOAT2), "zeroline": False},
-        "yaxis": {**value_axis(chart, chart.label(chart.y[0])), "zeroline": False},
-    }
+    extra: dict[str, Any] = {"xaxis": x_axis, "yaxis": y_axis}
     if chart.link:
         extra["meta"] = {"link": "customer"}
     return {"data": traces, "layout": layout(chart, palette, **extra)}
 
 
+def _axis3d(chart: Chart, column: str, fmt: Fmt) -> dict[str, Any]:
+    """A 3D scene axis: its title and the value axis's number format (money with its symbol)."""
+    axis = value_axis(chart, chart.label(column), fmt)
+    keep = ("title", "hoverformat", "tickformat", "tickprefix")
+    return {k: v for k, v in axis.items() if k in keep}
+
+
 def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
+    # The chart's own format is the z value's (e.g. lifetime value); x and y are counts of days/orders.
+    scene_axes = {
+        "xaxis": _axis3d(chart, chart.x, Fmt.INT),
+        "yaxis": _axis3d(chart, chart.y[0], Fmt.INT),
+        "zaxis": _axis3d(chart, chart.z, chart.fmt),
+    }
+    point = "<br>".join(
+        f"{chart.label(column)}: {axis_hover(scene_axes[name + 'axis'], name)}"
+        for name, column in (("x", chart.x), ("y", chart.y[0]), ("z", chart.z))
+    )
     traces = [
         {
             "type": "scatter3d",
@@ -141,16 +166,18 @@ def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
             "y": values(rows, chart.y[0]),
             "z": values(rows, chart.z),
             "marker": {"size": 3, "opacity": 0.8},
-            **hover(chart, rows),
+            **hover(chart, rows, (f"{name}<br>" if chart.series else "") + point),
         }
         for name, rows in groups(chart, result)
     ]
-    scene = {
-        "xaxis": {"title": {"text": chart.label(chart.x)}},
-        "yaxis": {"title": {"text": chart.label(chart.y[0])}},
-        "zaxis": {"title": {"text": chart.label(chart.z)}},
+    # The camera a little further out than Plotly's default (1.25, 1.25, 1.25) and the scene's
+    # axis titles given room, so the floor axes' titles are not cut off at the card's bottom edge.
+    scene: dict[str, Any] = {
+        **scene_axes,
+        "camera": {"eye": {"x": 1.6, "y": 1.6, "z": 0.9}, "center": {"x": 0, "y": 0, "z": -0.1}},
+        "aspectmode": "cube",
     }
-    extra: dict[str, Any] = {"scene": scene, "margin": {"l": 0, "r": 0, "t": 40, "b": 0}}
+    extra: dict[str, Any] = {"scene": scene, "margin": {"l": 8, "r": 8, "t": 40, "b": 16}}
     if chart.link:
         extra["meta"] = {"link": "customer"}
     return {"data": traces, "layout": layout(chart, palette, **extra)}

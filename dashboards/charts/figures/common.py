@@ -108,13 +108,19 @@ def values(rows: list[dict[str, Any]], column: str) -> list[Any]:
     return [json_value(r[column]) for r in rows]
 
 
-def hover(chart: Chart, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """customdata and a hover line for the `hover` columns (the first is the `link` id if set)."""
+def hover(chart: Chart, rows: list[dict[str, Any]], values_part: str) -> dict[str, Any]:
+    """customdata and a hover template: the `hover` columns (the first is the `link` id if set),
+    then `values_part`, the point's own values formatted as its axes are."""
     columns = list(dict.fromkeys(([chart.link] if chart.link else []) + list(chart.hover)))
-    if not columns:
-        return {}
-    lines = "<br>".join(f"{chart.label(c)}: %{{customdata[{i}]}}" for i, c in enumerate(columns))
-    return {
-        "customdata": [[json_value(r[c]) for c in columns] for r in rows],
-        "hovertemplate": f"{lines}<br>%{{x}}, %{{y}}<extra></extra>",
-    }
+    lines = "".join(f"{chart.label(c)}: %{{customdata[{i}]}}<br>" for i, c in enumerate(columns))
+    out: dict[str, Any] = {"hovertemplate": f"{lines}{values_part}<extra></extra>"}
+    if columns:
+        out["customdata"] = [[json_value(r[c]) for c in columns] for r in rows]
+    return out
+
+
+def axis_hover(axis: dict[str, Any], name: str) -> str:
+    """A hover value formatted by an axis's own hoverformat and tick prefix/suffix."""
+    fmt = axis.get("hoverformat")
+    body = f"%{{{name}:{fmt}}}" if fmt else f"%{{{name}}}"
+    return f"{axis.get('tickprefix', '')}{body}{axis.get('ticksuffix', '')}"

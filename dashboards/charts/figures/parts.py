@@ -7,7 +7,7 @@ from typing import Any
 from ...warehouse.result import Result
 from ..formatting import json_value, to_float
 from ..spec import Chart
-from .common import CONTINUOUS_SCALE, HOVER_FORMAT, Figure, colors, groups, layout, values
+from .common import CONTINUOUS_SCALE, HOVER_FORMAT, Figure, colors, groups, hover_value, layout, values
 
 _TIGHT = {"l": 8, "r": 8, "t": 8, "b": 8}
 
@@ -21,7 +21,7 @@ def donut(chart: Chart, result: Result, palette: str) -> Figure:
         "sort": False,
         "textinfo": "percent",
         "textposition": "inside",
-        "hovertemplate": "%{label}: %{value:" + HOVER_FORMAT[chart.fmt] + "} (%{percent})<extra></extra>",
+        "hovertemplate": f"%{{label}}: {hover_value(chart.fmt, 'value')} (%{{percent}})<extra></extra>",
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=True, margin=_TIGHT)}
 
@@ -43,7 +43,7 @@ def treemap(chart: Chart, result: Result, palette: str) -> Figure:
         "values": sizes + totals,
         "branchvalues": "total",
         "textinfo": "label+value+percent root",
-        "hovertemplate": "%{label}: %{value:" + HOVER_FORMAT[chart.fmt] + "}<extra></extra>",
+        "hovertemplate": f"%{{label}}: {hover_value(chart.fmt, 'value')}<extra></extra>",
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
 
@@ -67,6 +67,7 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
             "pad": 12,
             "thickness": 14,
             "color": node_colors,
+            "hovertemplate": f"%{{label}}: {hover_value(chart.fmt, 'value')}<extra></extra>",
         },
         "link": {
             # Explicit colours: on a transparent background Plotly would draw the links white.
@@ -74,6 +75,9 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
             "source": [index[str(r[chart.x])] for r in rows],
             "target": [index[str(r[chart.target])] for r in rows],
             "value": [json_value(r[chart.y[0]]) for r in rows],
+            "hovertemplate": (
+                f"%{{source.label}} → %{{target.label}}: {hover_value(chart.fmt, 'value')}<extra></extra>"
+            ),
         },
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
@@ -92,7 +96,10 @@ def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
         "y": ys,
         "z": [[cells.get((y, x)) for x in xs] for y in ys],
         "colorscale": CONTINUOUS_SCALE,
-        "hovertemplate": "%{y} · %{x}: %{z:" + HOVER_FORMAT[chart.fmt] + "}<extra></extra>",
+        "hovertemplate": (
+            f"{chart.label(chart.series)}: %{{y}}<br>{chart.label(chart.x)}: %{{x}}<br>"
+            f"{chart.label(chart.y[0])}: {hover_value(chart.fmt, 'z')}<extra></extra>"
+        ),
         "colorbar": {"thickness": 10, "outlinewidth": 0},
     }
     axes = {
@@ -126,6 +133,9 @@ def radar(chart: Chart, result: Result, palette: str) -> Figure:
                 "r": [*r, r[0]],
                 "fill": "toself",
                 "opacity": 0.7,
+                "hovertemplate": (
+                    f"{name + '<br>' if name else ''}%{{theta}}: {hover_value(chart.fmt, 'r')}<extra></extra>"
+                ),
             }
         )
     # Tick labels along one spoke, small and angled away from the centre, so they do not pile up there.
