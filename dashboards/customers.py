@@ -250,7 +250,11 @@ def _show(value: Any, fmt: Fmt | None = None) -> str:
 
 
 def _signed(value: Any) -> str:
-    return "—" if value is None else f"{float(value):+.2f}"
+    """'+0.12', '-0.05', and '0.00' for anything that rounds to zero (never '-0.00')."""
+    if value is None:
+        return "—"
+    rounded = round(float(value), 2)
+    return "0.00" if rounded == 0 else f"{rounded:+.2f}"
 
 
 def headline(p: dict[str, Any]) -> list[Field]:
