@@ -46,7 +46,7 @@ def latest_scores(path: Path) -> tuple[dict[str, Any], pd.DataFrame]:
     versions = read(path, "SELECT * FROM ANALYTICS.CHURN_MODEL_VERSIONS")
     latest = versions.sort_values("TRAINED_AT").iloc[-1].to_dict()
     scores = read(path, "SELECT * FROM ANALYTICS.CHURN_MODEL_SCORES")
-    return latest, scores[scores.MODEL_VERSION == latest["MODEL_VERSION"]]
+    return latest, scores[scores.MODEL_VERSION.eq(latest["MODEL_VERSION"])]
 
 
 def expected_high_share(path: Path) -> float:
