@@ -24,6 +24,7 @@ ASSUMED = Assumptions(2.0, 10.0, 0.2, 0.3, 12)
 def text_of(job: ExportJob) -> str:
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE, job.message
+    assert job.pdf is not None
     reader = PdfReader(io.BytesIO(bytes(job.pdf)))
     return "\n".join(page.extract_text() for page in reader.pages)
 
