@@ -253,5 +253,6 @@ def preset_delete(request: HttpRequest, preset_id: int) -> HttpResponse:
 
 
 router.add_router("/questions", "dashboards.api.questions.router")
+router.add_router("/scenarios", "dashboards.api.scenarios.router")
 
 __all__ = ["FilterError", "router"]
