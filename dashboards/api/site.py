@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.cache import patch_cache_control
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from accounts import audit
 
@@ -34,6 +34,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/v1/openapi.json",
     docs_url="/docs",
+    # No deep links: Swagger UI puts them as links inside the operation's button (nested controls).
+    docs=Swagger(settings={"deepLinking": False}),
     docs_decorator=login_required,
 )
 errors.install(api)
