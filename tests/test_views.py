@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from dashboards import queries
 from dashboards.charts.overview import OVERVIEW
+from dashboards.charts.spec import Kind
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,11 @@ def test_the_workspace_shell_has_a_placeholder_per_chart_and_options_from_the_da
     assert response.status_code == 200
     html = response.content.decode()
     for chart in OVERVIEW.charts:
-        assert f"/w/overview/chart/{chart.id}/?" in html
+        if chart.kind is Kind.KPI:  # the key figures come in one request, each with a card of its own
+            assert f'data-kpi="{chart.id}"' in html
+        else:
+            assert f"/w/overview/chart/{chart.id}/?" in html
+    assert html.count("/w/overview/kpis/?") == 1
     con = duckdb.connect(str(warehouse), read_only=True)
     for (persona,) in con.execute(
         "SELECT DISTINCT DERIVED_PERSONA FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS"
