@@ -47,7 +47,7 @@ def test_sign_in_maps_the_groups_claim_to_a_role(page, portal, oidc_provider):
     assert page.url.startswith(portal + "/w/overview/")
     expect(page.locator(".user-name")).to_have_text("alice@example.com")
     listed = {h.split("/")[2] for h in sidebar(page) if h.startswith("/w/")}
-    assert {"overview", "support"} <= listed <= {"overview", "support", "sentiment", "journey"}
+    assert {"overview", "support"} <= listed <= {"overview", "support", "sentiment", "journey", "campaigns"}
     user = User.objects.get(username="alice@example.com")
     assert sorted(user.groups.values_list("name", flat=True)) == ["portal-support-leads", "unrelated"]
     viewer = viewer_for(user)

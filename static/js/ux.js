@@ -51,7 +51,10 @@
   function applyInPlace(href, push) {
     if (!canSwap()) { window.location.assign(href); return Promise.resolve(); }
     var mine = ++navigation;
-    if (push) window.history.pushState({ portalFilters: true }, "", href);
+    if (push) {
+      window.history.pushState({ portalFilters: true }, "", href);
+      shownView = window.location.pathname + window.location.search;
+    }
     var grid = document.querySelector("section.grid");
     if (grid) grid.setAttribute("aria-busy", "true");
     document.querySelectorAll("[data-chart-src]").forEach(function (c) { c.removeAttribute("data-loaded"); });
@@ -104,7 +107,13 @@
     });
   });
 
+  // Back and forward between filtered views. A change of the #fragment alone (the skip link, an
+  // anchor) is not another view: leave the page, and the focus, as they are.
+  var shownView = window.location.pathname + window.location.search;
   window.addEventListener("popstate", function () {
+    var view = window.location.pathname + window.location.search;
+    if (view === shownView) return;
+    shownView = view;
     if (canSwap()) applyInPlace(window.location.href, false);
   });
 
