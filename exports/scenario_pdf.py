@@ -28,9 +28,7 @@ def simulate(query: str, viewer: Viewer, *, default_preset: str = DEFAULT_PRESET
     try:
         return run_simulation(viewer, QueryDict(query), default_preset=default_preset)
     except (FilterError, InputError) as exc:
-        field = getattr(exc, "param", None) or getattr(exc, "field", "")
-        message = getattr(exc, "message", str(exc))
-        raise ReportError(f"The scenario does not apply to your data: {field} {message}".strip()) from exc
+        raise ReportError(f"The scenario does not apply to your data: {exc.param} {exc.message}") from exc
 
 
 def _assumptions(sim: Simulation) -> list[tuple[str, str]]:

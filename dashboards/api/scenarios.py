@@ -110,9 +110,7 @@ def _simulate(request: HttpRequest, viewer: Viewer, query: QueryDict) -> Simulat
     try:
         return run_simulation(viewer, query, default_preset=preference_of(request.user).default_preset)
     except (FilterError, InputError) as error:
-        param = getattr(error, "param", None) or getattr(error, "field", "")
-        message = getattr(error, "message", str(error))
-        raise ApiError(400, "bad_parameter", f"{param}: {message}", param) from None
+        raise ApiError(400, "bad_parameter", f"{error.param}: {error.message}", error.param) from None
     except WarehouseError as error:
         raise ApiError(503, "warehouse_unavailable", str(error)) from None
 

@@ -28,6 +28,11 @@ class InputError(ValueError):
         self.field = field
         self.message = message
 
+    @property
+    def param(self) -> str:
+        """The field, under the name FilterError uses, so callers read either error the same way."""
+        return self.field
+
 
 @dataclass(frozen=True)
 class Audience:

@@ -43,9 +43,7 @@ def _viewer(request: HttpRequest) -> Viewer:
 
 
 def _bad_input(request: HttpRequest, error: FilterError | InputError) -> HttpResponse:
-    param = getattr(error, "param", None) or getattr(error, "field", "")
-    message = getattr(error, "message", str(error))
-    context = {"workspaces": visible_workspaces(request), "param": param, "message": message}
+    context = {"workspaces": visible_workspaces(request), "param": error.param, "message": error.message}
     return render(request, "campaigns/bad_input.html", context, status=400)
 
 
