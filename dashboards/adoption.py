@@ -90,7 +90,7 @@ def _shown_charts(detail: dict[str, Any]) -> list[str]:
     ws = WORKSPACES.get(str(detail.get("workspace", "")))
     if ws is None:
         return []
-    tab = str(detail.get("tab") or next(iter(ws.tabs), ""))
+    tab = ws.shown_tab(str(detail.get("tab") or ""))
     return [f"{ws.title} · {chart.title}" for chart in ws.on_tab(tab)]
 
 

@@ -122,7 +122,7 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     except WarehouseError as error:
         return warehouse_down(request, _workspace_or_404(slug), error)
     filters = page.filters
-    active_tab = filters.tab or next(iter(page.workspace.tabs), "")
+    active_tab = page.workspace.shown_tab(filters.tab)
     audit.record(
         "page_view", audit.asked(request), request=request, workspace=page.workspace.slug, tab=active_tab
     )
@@ -160,15 +160,22 @@ def workspace_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboards/workspace.html", context)
 
 
-@require_GET
-def matches_fragment(request: HttpRequest, slug: str) -> HttpResponse:
-    """How many customers and records the current filters keep (a line under the filter bar)."""
+def fragment_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
+    """The page a fragment belongs to, or the fragment-sized answer saying why it cannot be drawn."""
     try:
-        page = load_page(request, slug)
+        return load_page(request, slug)
     except FilterError as error:
         return bad_filter(request, error, fragment=True)
     except WarehouseError as error:
         return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+
+
+@require_GET
+def matches_fragment(request: HttpRequest, slug: str) -> HttpResponse:
+    """How many customers and records the current filters keep (a line under the filter bar)."""
+    page = fragment_page(request, slug)
+    if isinstance(page, HttpResponse):
+        return page
     try:
         counts = run_file("matches.sql", viewer=page.viewer, where=page.filters.restriction()).records()[0]
     except (WarehouseError, CompileError) as error:
@@ -193,13 +200,10 @@ def kpis_fragment(request: HttpRequest, slug: str) -> HttpResponse:
 
     Each figure is the same cached fragment `chart_fragment` serves, so a figure that fails shows its
     own error and Retry while the others stand."""
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error, fragment=True)
-    except WarehouseError as error:
-        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
-    active_tab = page.filters.tab or next(iter(page.workspace.tabs), "")
+    page = fragment_page(request, slug)
+    if isinstance(page, HttpResponse):
+        return page
+    active_tab = page.workspace.shown_tab(page.filters.tab)
     palette = preference_of(request.user).palette or ""
     cards = []
     for chart in page.workspace.on_tab(active_tab):
@@ -215,12 +219,9 @@ KPI_CARD = '<div class="kpi card" data-kpi="{chart_id}">{content}</div>'
 
 @require_GET
 def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
-    try:
-        page = load_page(request, slug)
-    except FilterError as error:
-        return bad_filter(request, error, fragment=True)
-    except WarehouseError as error:
-        return render(request, "dashboards/_chart_error.html", {"message": str(error)}, status=503)
+    page = fragment_page(request, slug)
+    if isinstance(page, HttpResponse):
+        return page
     chart = _chart_or_404(page.workspace, chart_id)
     palette = preference_of(request.user).palette or ""
     content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)

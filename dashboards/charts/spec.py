@@ -113,6 +113,10 @@ class Workspace:
         """Tab names in declaration order; empty when the workspace has no tabs."""
         return tuple(dict.fromkeys(c.tab for c in self.charts if c.tab))
 
+    def shown_tab(self, tab: str) -> str:
+        """The tab a view shows: the one it names, else the first ("" for a workspace without tabs)."""
+        return tab or next(iter(self.tabs), "")
+
     def on_tab(self, tab: str) -> tuple[Chart, ...]:
         return tuple(c for c in self.charts if not c.tab or c.tab == tab)
 
