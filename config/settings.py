@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A chart fragment the session was just given, given again before the session is even loaded
+    # (dashboards/warm_door.py); WARM_DOOR_SECONDS=0 turns it off.
+    "dashboards.warm_door.WarmDoorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,6 +159,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 WAREHOUSE_PATH = env.path("WAREHOUSE_PATH", default=VAR_DIR / "warehouse.duckdb")
 WAREHOUSE_SCHEMA = "ANALYTICS"
 WAREHOUSE_CACHE_SECONDS = env.int("WAREHOUSE_CACHE_SECONDS", default=3600)
+WARM_DOOR_SECONDS = env.int("WARM_DOOR_SECONDS", default=60)
 WAREHOUSE_VERSION_CHECK_SECONDS = env.int("WAREHOUSE_VERSION_CHECK_SECONDS", default=60)
 
 SNOWFLAKE_ACCOUNT = env.str("SNOWFLAKE_ACCOUNT", default="")
@@ -251,6 +255,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Charts for PDFs and e-mails: Plotly through kaleido, driving Debian's Chromium (never a download).
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
+KALEIDO_IDLE_SECONDS = env.int("KALEIDO_IDLE_SECONDS", default=300)  # Chromium closed after this idle
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).
 # Unset: derived from HOST and PORT, which `make run` passes on (so `make run PORT=8107` links to 8107).

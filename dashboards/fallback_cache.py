@@ -53,6 +53,10 @@ class FallbackRedisCache(RedisCache):
                     )
         return getattr(self._fallback, name)(*args, **kwargs)
 
+    def degraded(self) -> bool:
+        """True while calls go to this process's memory (Redis failed less than RETRY_SECONDS ago)."""
+        return time.monotonic() < self._down_until
+
     def primary_error(self) -> str | None:
         """None when Redis answers a PING now, else why not."""
         try:

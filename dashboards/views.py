@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts import audit
 from accounts.access import Viewer, viewer_for
 
-from . import fragments
+from . import fragments, warm_door
 from .charts.bundles import plotly_bundle
 from .charts.registry import DEFAULT_WORKSPACE, WORKSPACES, workspace
 from .charts.spec import Chart, Kind, Workspace
@@ -171,6 +171,7 @@ def fragment_page(request: HttpRequest, slug: str) -> Page | HttpResponse:
 
 
 @require_GET
+@warm_door.remembered
 def matches_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """How many customers and records the current filters keep (a line under the filter bar)."""
     page = fragment_page(request, slug)
@@ -195,6 +196,7 @@ def with_data_version(response: HttpResponse) -> HttpResponse:
 
 
 @require_GET
+@warm_door.remembered
 def kpis_fragment(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole row of key figures of the active tab in one answer (one request instead of one a KPI).
 
@@ -205,19 +207,24 @@ def kpis_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         return page
     active_tab = page.workspace.shown_tab(page.filters.tab)
     palette = preference_of(request.user).palette or ""
-    cards = []
+    cards, complete = [], True
     for chart in page.workspace.on_tab(active_tab):
         if chart.kind is not Kind.KPI:
             continue
-        content, _ = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+        content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+        complete = complete and status == 200
         cards.append(KPI_CARD.format(chart_id=escape(chart.id), content=content.decode()))
-    return with_data_version(HttpResponse("".join(cards)))
+    response = HttpResponse("".join(cards))
+    if not complete:  # a card shows its error: nobody keeps this answer
+        response["Cache-Control"] = "no-store"
+    return with_data_version(response)
 
 
 KPI_CARD = '<div class="kpi card" data-kpi="{chart_id}">{content}</div>'
 
 
 @require_GET
+@warm_door.remembered
 def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
     page = fragment_page(request, slug)
     if isinstance(page, HttpResponse):
