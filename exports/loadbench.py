@@ -39,14 +39,17 @@ BENCH_ROLE = "Administrator"  # opens every workspace
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--threads", "4"]
 GUNICORN += ["--log-level", "warning"]
-CELERY_WORKER = ["-A", "config", "worker", "--loglevel=warning", "--concurrency=2"]
+# As `make run` starts it (bin/supervise.py): the thread pool, one process.
+CELERY_WORKER = ["-A", "config", "worker", "--loglevel=warning", "--pool=threads", "--concurrency=2"]
+CELERY_WORKER += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 LUA = """
 local paths = {%s}
-local cookie = "%s"
+local cookies = {%s}
 local i = 0
 request = function()
   i = i + 1
+  local cookie = cookies[(math.floor(i / #paths) %% #cookies) + 1]
   return wrk.format("GET", paths[(i %% #paths) + 1], {["Cookie"] = cookie})
 end
 done = function(summary, latency, requests)
@@ -106,11 +109,13 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def memory_mb(pid: int) -> tuple[float, float]:
-    """(PSS, RSS) of a process and its descendants in MB. PSS shares each shared page out among the
-    processes that map it, so forked workers and Chromium's processes are not counted several times."""
+def memory_mb(pid: int, *, leave_out: tuple[int, ...] = (), itself: bool = True) -> tuple[float, float]:
+    """(PSS, RSS) of a process (unless not `itself`) and its descendants in MB, without the trees of
+    `leave_out`. PSS shares each shared page out among the processes that map it, so forked workers
+    and Chromium's processes are not counted several times."""
     pss = rss = 0
-    for each in _tree(pid):
+    left_out = {each for other in leave_out for each in _tree(other)} | (set() if itself else {pid})
+    for each in set(_tree(pid)) - left_out:
         try:
             for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Pss:"):
@@ -120,6 +125,17 @@ def memory_mb(pid: int) -> tuple[float, float]:
         except OSError:
             continue
     return pss / 1024, rss / 1024
+
+
+def kaleido_chromium_mb(*servers: int) -> float:
+    """PSS of one kaleido Chromium that has drawn a chart (started here, as the worker starts its own)."""
+    from . import images
+
+    images.render({"data": [{"type": "bar", "x": ["a"], "y": [1]}]}, fmt="svg")
+    try:
+        return memory_mb(os.getpid(), leave_out=servers, itself=False)[0]
+    finally:
+        images.stop()
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -146,15 +162,15 @@ def fragment_paths(count: int) -> list[str]:
     return paths
 
 
-def bench_user() -> User:
-    user, _ = User.objects.get_or_create(username=BENCH_USER)
+def bench_user(number: int = 0) -> User:
+    user, _ = User.objects.get_or_create(username=BENCH_USER if number == 0 else f"{BENCH_USER}.{number}")
     user.groups.add(Group.objects.get_or_create(name=BENCH_ROLE)[0])
     return user
 
 
-def session_cookie() -> str:
+def session_cookie(number: int = 0) -> str:
     client = Client()
-    client.force_login(bench_user())
+    client.force_login(bench_user(number))
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
@@ -181,13 +197,13 @@ def static_path(size: int) -> str:
     return str(staticfiles_storage.url(best))
 
 
-def wrk(base: str, paths: list[str], cookie: str, *, seconds: int, connections: int) -> LoadFigure:
+def wrk(base: str, paths: list[str], cookies: list[str], *, seconds: int, connections: int) -> LoadFigure:
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     quoted = ", ".join(f'"{p}"' for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % (quoted, cookie))
+        script.write(LUA % (quoted, ", ".join(f'"{c}"' for c in cookies)))
     try:
         out = subprocess.run(
             [
@@ -229,7 +245,8 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
     if not HOST.startswith("127."):
         raise RuntimeError("the load generator only targets the loopback interface")
     paths = fragment_paths(workspaces)
-    cookie = session_cookie()
+    cookies = [session_cookie(n) for n in range(connections)]  # one person per connection
+    cookie = cookies[0]
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     python_bin = Path(sys.executable).parent
@@ -255,17 +272,20 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
             if status != 200:
                 yield f"  warming {path}: HTTP {status}"
             sizes.append(size)
+        for number, other in enumerate(cookies[1:]):  # each person has opened a page of charts
+            _get(base, paths[number % len(paths)], other)
         yield (
             f"Load: {len(paths)} chart fragments of {workspaces} workspaces warmed in "
             f"{time.perf_counter() - started:.1f} s (mean {sum(sizes) / max(1, len(sizes)) / 1024:.1f} kB); "
-            f"{connections} connections for {seconds} s each, gunicorn 2 workers x 4 threads, wrk on {HOST}"
+            f"{connections} connections (one signed-in person each) for {seconds} s each, gunicorn 2 workers"
+            f" x 4 threads, wrk on {HOST}"
         )
         static = static_path(int(sum(sizes) / max(1, len(sizes))))
         static_size = _get(base, static, cookie)[1]
         figures = {
-            "warm fragments": wrk(base, paths, cookie, seconds=seconds, connections=connections),
+            "warm fragments": wrk(base, paths, cookies, seconds=seconds, connections=connections),
             f"static file ({static_size / 1024:.0f} kB)": wrk(
-                base, [static], cookie, seconds=seconds, connections=connections
+                base, [static], cookies, seconds=seconds, connections=connections
             ),
         }
         yield "  load average of the machine before the run: " + " ".join(f"{v:.1f}" for v in os.getloadavg())
@@ -279,9 +299,12 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
         if stat.requests:
             yield f"  fragments reach {frag.requests_per_s / stat.requests_per_s:.0%} of the static throughput"
         (web_pss, web_rss), (worker_pss, worker_rss) = memory_mb(web.pid), memory_mb(worker.pid)
+        chromium = kaleido_chromium_mb(web.pid, worker.pid)
         yield (
-            f"  memory after the run, PSS (RSS): web {web_pss:.0f} MB ({web_rss:.0f}), worker with its "
-            f"Chromium {worker_pss:.0f} MB ({worker_rss:.0f}), together {web_pss + worker_pss:.0f} MB"
+            f"  memory after the run, PSS (RSS): web {web_pss:.0f} MB ({web_rss:.0f}), worker "
+            f"{worker_pss:.0f} MB ({worker_rss:.0f}), together {web_pss + worker_pss:.0f} MB; the worker's "
+            f"kaleido Chromium, started at its first PDF or e-mail chart, adds {chromium:.0f} MB: "
+            f"{web_pss + worker_pss + chromium:.0f} MB"
         )
     finally:
         _stop(web)

@@ -29,12 +29,17 @@ def _retry_or_record(task: Task, exc: Exception, record: Any) -> None:
 
 @worker_process_init.connect
 def _warm_kaleido(**kwargs: Any) -> None:
-    """One kaleido server per worker process, started with the process so the first export is warm."""
+    """The first pool process starts its kaleido server (Chromium) with the process, so the first export
+    is warm; the others start theirs when they first draw an image (a Chromium is about 400 MB, and
+    most of the time one export runs at once)."""
     import threading
+
+    from billiard.process import current_process
 
     from . import images
 
-    threading.Thread(target=images.start, daemon=True).start()
+    if getattr(current_process(), "index", 0) == 0:
+        threading.Thread(target=images.start, daemon=True).start()
 
 
 @shared_task(bind=True)
