@@ -1,7 +1,8 @@
 """Static chart images through kaleido, which drives Debian's Chromium (settings.CHROMIUM_PATH).
 
 One kaleido server per process, started when first needed (or when a worker process starts, see
-exports/tasks.py): about 2 to 5 s cold, then a few tenths of a second a chart.
+exports/tasks.py): about 2 to 5 s cold, then a few tenths of a second a chart. Its Chromium (about
+400 MB) is closed after KALEIDO_IDLE_SECONDS without a chart, and started again by the next one.
 """
 
 from __future__ import annotations
@@ -9,21 +10,57 @@ from __future__ import annotations
 import copy
 import os
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 
 _lock = threading.Lock()
+_last_used = 0.0
+_idle_timer: threading.Timer | None = None
+
+
+def _close_if_idle() -> None:
+    global _idle_timer
+    idle = float(getattr(settings, "KALEIDO_IDLE_SECONDS", 300))
+    with _lock:
+        _idle_timer = None
+        waited = time.monotonic() - _last_used
+        if waited < idle:  # used meanwhile: look again when it may have become idle
+            _schedule_idle_check(idle - waited)
+            return
+        import kaleido
+
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _schedule_idle_check(after: float) -> None:
+    """Called with `_lock` held."""
+    global _idle_timer
+    if _idle_timer is None and after > 0:
+        _idle_timer = threading.Timer(after, _close_if_idle)
+        _idle_timer.daemon = True
+        _idle_timer.start()
 
 
 def start() -> None:
+    with _lock:
+        _start_locked()
+
+
+def running() -> bool:
     import kaleido
 
-    with _lock:
-        if not kaleido._global_server.is_running():
-            # choreographer also reads BROWSER_PATH; both point at the system's Chromium.
-            os.environ.setdefault("BROWSER_PATH", settings.CHROMIUM_PATH)
-            kaleido.start_sync_server(path=settings.CHROMIUM_PATH, mathjax=False, silence_warnings=True)
+    return bool(kaleido._global_server.is_running())
+
+
+def _start_locked() -> None:
+    import kaleido
+
+    if not kaleido._global_server.is_running():
+        # choreographer also reads BROWSER_PATH; both point at the system's Chromium.
+        os.environ.setdefault("BROWSER_PATH", settings.CHROMIUM_PATH)
+        kaleido.start_sync_server(path=settings.CHROMIUM_PATH, mathjax=False, silence_warnings=True)
 
 
 def stop() -> None:
@@ -50,8 +87,11 @@ def render(
     """The figure as SVG (vector, for the PDF) or PNG (for e-mail clients, which do not show SVG)."""
     import kaleido
 
-    start()
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    global _last_used
     with _lock:  # the sync server answers one caller at a time
+        _start_locked()
         data = kaleido.calc_fig_sync(for_paper(figure), opts=opts)
+        _last_used = time.monotonic()
+        _schedule_idle_check(float(getattr(settings, "KALEIDO_IDLE_SECONDS", 300)))
     return data if isinstance(data, bytes) else str(data).encode()

@@ -123,3 +123,20 @@ def test_a_worker_renders_the_view_as_a_paper_document(
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(reader.pages)
     print("PDF pages as PNG:", *pngs)
+
+
+def test_the_kaleido_chromium_closes_when_idle_and_the_next_chart_starts_it_again(settings) -> None:
+    from exports import images
+
+    settings.KALEIDO_IDLE_SECONDS = 1
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}]}
+    try:
+        assert images.render(figure).lstrip().startswith(b"<svg")
+        assert images.running()
+        deadline = time.monotonic() + 15
+        while images.running() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not images.running()
+        assert images.render(figure).lstrip().startswith(b"<svg")  # started again
+    finally:
+        images.stop()
