@@ -170,3 +170,12 @@ def test_a_missing_input_without_a_data_default_is_refused() -> None:
     with pytest.raises(InputError) as caught:
         parse_assumptions({}, DEFAULTS | {"uplift": None})
     assert caught.value.field == "uplift"
+
+
+def test_a_vanishing_cost_gives_no_roi_rather_than_infinity() -> None:
+    tiny = Assumptions(cost_per_contact=0.0, incentive=5e-324, acceptance=1.0, uplift=1.0, horizon_months=6)
+    out = simulate(AUDIENCE, tiny)
+    assert out.cost > 0 and out.net > 0
+    assert out.roi is None
+    lower = simulate(AUDIENCE, Assumptions(0.0, 5e-324, 1.0, 0.5, 6))
+    assert lower.roi is None and out.net >= lower.net

@@ -139,10 +139,19 @@ def simulate(audience: Audience, a: Assumptions) -> Outcome:
         cost=cost,
         retained_revenue=revenue,
         net=net,
-        roi=net / cost if cost > 0 else None,
+        roi=_ratio(net, cost),
         breakeven_uplift=breakeven_uplift(audience, a),
         breakeven_acceptance=breakeven_acceptance(audience, a),
     )
+
+
+def _ratio(net: float, cost: float) -> float | None:
+    """ROI; None when nothing is spent, or when a cost so small the ratio is not a number (a cost of
+    1e-310 makes any gain infinite, which the page, the PDF and JSON cannot show)."""
+    if cost <= 0:
+        return None
+    ratio = net / cost
+    return ratio if math.isfinite(ratio) else None
 
 
 def breakeven_uplift(audience: Audience, a: Assumptions) -> float | None:
