@@ -10,10 +10,8 @@ import gzip
 import re
 import shutil
 import time
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
@@ -24,6 +22,7 @@ from dashboards.models import Preference
 from dashboards.warehouse import client as warehouse_client
 from dashboards.warehouse import duckdb_backend
 from dashboards.warehouse.demo.append_day import append_day
+from tests.test_fragment_cache import pandas_churn_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,23 +46,6 @@ def client_with_role(role: str, name: str | None = None) -> tuple[Client, User]:
 def counts(response: Any) -> dict[str, int]:
     assert response.status_code == 200
     return {level: int(value) for level, value in ROW.findall(response.content.decode())}
-
-
-def pandas_churn_counts(path: Path, regions: list[str] | None) -> dict[str, int]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        signals = con.execute("SELECT CUSTOMER_ID, CHURN_RISK FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
-        base = con.execute("SELECT CUSTOMER_ID, REGION FROM ANALYTICS.CUSTOMER_BASE").df()
-        active = con.execute(
-            "SELECT DISTINCT CUSTOMER_ID FROM ANALYTICS.FACT_CUSTOMER_INTERACTIONS"
-            " WHERE INTERACTION_TS >= DATE '2026-01-01' AND INTERACTION_TS < DATE '2026-04-01'"
-        ).df()
-    finally:
-        con.close()
-    frame = signals[signals["CUSTOMER_ID"].isin(active["CUSTOMER_ID"])].merge(base, on="CUSTOMER_ID")
-    if regions is not None:
-        frame = frame[frame["REGION"].isin(regions)]
-    return {str(k): int(v) for k, v in frame.groupby("CHURN_RISK").size().items()}
 
 
 def test_a_repeated_fragment_comes_through_the_door_with_no_database_query_and_the_same_answer(
