@@ -55,3 +55,13 @@ def test_the_api_never_errors_and_matches_its_schema(case, secret):
     case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
     # The token is honoured: generated cases reach the operation, not the auth wall.
     assert response.status_code not in (401, 403), response.text[:300]
+
+
+def test_the_docs_list_each_operation_under_one_tag_and_every_path_under_api_v1_or_an_alias() -> None:
+    document = api.get_openapi_schema(path_prefix="/api/")
+    operations = [(path, op) for path, ops in document["paths"].items() for op in ops.values()]
+    assert any("questions" in path for path, _ in operations)
+    assert any("scenarios" in path for path, _ in operations)
+    for path, op in operations:
+        assert len(op.get("tags", [])) == 1, f"{path} is listed under {op.get('tags')}"
+        assert path.startswith("/api/v1/") or op["tags"] == ["aliases"], path

@@ -40,6 +40,10 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("/v1", v1.router)
+# Beside v1's router, not inside it: a nested router's operations take its tags too, and the docs
+# then listed each question and scenario operation twice (under "portal" and their own tag).
+api.add_router("/v1/questions", "dashboards.api.questions.router")
+api.add_router("/v1/scenarios", "dashboards.api.scenarios.router")
 api.add_router("", aliases.router)
 
 UNAUDITED = {"openapi-json", "openapi-view", "api-root"}

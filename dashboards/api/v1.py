@@ -252,7 +252,4 @@ def preset_delete(request: HttpRequest, preset_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-router.add_router("/questions", "dashboards.api.questions.router")
-router.add_router("/scenarios", "dashboards.api.scenarios.router")
-
 __all__ = ["FilterError", "router"]
