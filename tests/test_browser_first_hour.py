@@ -78,6 +78,8 @@ def test_new_data_is_announced_and_the_charts_refresh_in_place_with_the_filters_
 
 def test_the_top_bar_finds_a_customer_from_any_page(page, portal):  # noqa: F811
     sign_in(page, portal, "/preferences/")
+    page.wait_for_url("**/preferences/")
+    page.wait_for_load_state("load")  # customer.js listens for input only once it has run
     box = page.get_by_role("combobox", name="Find a customer")
     box.fill("an")
     expect(page.locator("#top-suggestions [role=option]").first).to_be_visible(timeout=10_000)
