@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connections
 from django.template.loader import render_to_string
 
 from accounts.access import Viewer
@@ -121,3 +123,28 @@ def render(
         return content, 503
     put(key, content)
     return content, 200
+
+
+# Several fragments of one answer (the KPI row) are computed side by side: a cold KPI runs two warehouse
+# queries, and DuckDB and the Snowflake connector release the GIL while a query runs. Render never
+# submits to this pool itself, so it cannot wait on its own queue.
+_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fragment")
+
+
+def _render_in_pool(
+    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, palette: str
+) -> tuple[bytes, int]:
+    try:
+        return render(ws, chart, filters, viewer, palette=palette)
+    finally:
+        connections.close_all()  # this pool thread's own connections, if anything opened one
+
+
+def render_many(
+    ws: Workspace, charts: Sequence[Chart], filters: Filters, viewer: Viewer, *, palette: str
+) -> list[tuple[bytes, int]]:
+    """`render` for each chart, in order; the ones not cached are computed at the same time."""
+    if len(charts) <= 1:
+        return [render(ws, chart, filters, viewer, palette=palette) for chart in charts]
+    futures = [_pool.submit(_render_in_pool, ws, chart, filters, viewer, palette) for chart in charts]
+    return [future.result() for future in futures]

@@ -207,13 +207,13 @@ def kpis_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         return page
     active_tab = page.workspace.shown_tab(page.filters.tab)
     palette = preference_of(request.user).palette or ""
-    cards, complete = [], True
-    for chart in page.workspace.on_tab(active_tab):
-        if chart.kind is not Kind.KPI:
-            continue
-        content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
-        complete = complete and status == 200
-        cards.append(KPI_CARD.format(chart_id=escape(chart.id), content=content.decode()))
+    kpis = [chart for chart in page.workspace.on_tab(active_tab) if chart.kind is Kind.KPI]
+    rendered = fragments.render_many(page.workspace, kpis, page.filters, page.viewer, palette=palette)
+    cards = [
+        KPI_CARD.format(chart_id=escape(chart.id), content=content.decode())
+        for chart, (content, _) in zip(kpis, rendered, strict=True)
+    ]
+    complete = all(status == 200 for _, status in rendered)
     response = HttpResponse("".join(cards))
     if not complete:  # a card shows its error: nobody keeps this answer
         response["Cache-Control"] = "no-store"

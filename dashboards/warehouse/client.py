@@ -366,7 +366,7 @@ def _single_flight(
             return run_uncached(query, user_tag=user_tag, snowflake_role=role)
         holder = _cache_call("get", lock_key) or holder
         time.sleep(delay)
-        delay = min(delay * 2, 0.2)
+        delay = min(delay * 2, 0.05)  # a waiter oversleeps its result by at most 50 ms
 
 
 def _compute(

@@ -231,6 +231,8 @@ class Command(BaseCommand):
                     f"  {'workspace':<28}{'cold':>10}{'1st chart':>11}{'2nd visit':>11}{'new browser':>13}"
                 )
                 for ws in WORKSPACES.values():
+                    if not ws.charts:  # Campaigns is a simulator page, not charts
+                        continue
                     cold, first, second, fresh = [], [], [], []
                     for _ in range(repeat):
                         cache.clear()
