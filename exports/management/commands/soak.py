@@ -74,6 +74,9 @@ class Command(BaseCommand):
         if minutes <= 0:
             raise CommandError("--minutes must be positive")
         call_command("migrate", verbosity=0, interactive=False)
+        call_command(
+            "collectstatic", verbosity=0, interactive=False
+        )  # pages name files from VAR_DIR's manifest
         ensure_demo_users()
         user = User.objects.get(username="admin")
         viewer = viewer_for(user)
