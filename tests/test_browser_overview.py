@@ -57,6 +57,25 @@ def test_a_user_signs_in_and_sees_every_overview_chart_drawn(page, portal):
     assert console_errors(page) == []
 
 
+def test_every_part_is_asked_for_once_and_before_plotly_js_has_run(page, portal):
+    sign_in(page, portal, "/w/overview/?preset=last_30")
+    page.wait_for_url("**/w/overview/?preset=last_30")
+    wait_for_charts(page)
+    timing = page.evaluate(
+        """() => ({
+          ready: performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,
+          parts: performance.getEntriesByType('resource')
+            .filter(e => e.name.includes('/w/overview/') && e.name.includes('?'))
+            .map(e => [new URL(e.name).pathname, e.startTime]),
+        })"""
+    )
+    paths = [path for path, _ in timing["parts"]]
+    shown = page.locator("[data-chart-src]").count()
+    assert len(paths) == len(set(paths)) == shown, paths  # each part once: early.js's request is used
+    # static/js/early.js starts them all before the deferred plotly.js and portal.js have run.
+    assert all(start < timing["ready"] for _, start in timing["parts"]), timing
+
+
 def test_changing_a_filter_reloads_the_charts_and_the_link_reopens_the_same_view(page, browser, portal):
     sign_in(page, portal)
     wait_for_charts(page)

@@ -128,10 +128,17 @@
     container.removeAttribute("data-loaded");
     container.classList.remove("is-error");
     // A request that gets no answer within CHART_TIMEOUT_MS ends in the error state with Retry.
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
-    return fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
-                        signal: controller ? controller.signal : undefined })
+    // The page's first load of a part takes the request static/js/early.js started.
+    var early = window.portalEarly ? window.portalEarly.take(src) : null;
+    var timer = early ? early.timer : null;
+    var request = early ? early.response : null;
+    if (!request) {
+      var controller = window.AbortController ? new AbortController() : null;
+      timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
+      request = fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
+                             signal: controller ? controller.signal : undefined });
+    }
+    return request
       .then(function (response) {
         return response.text().then(function (html) {
           var fragment = response.headers.get("Content-Type") || "";
