@@ -6,10 +6,12 @@ A failing warehouse degrades this one chart to an error state with a message; it
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.conf import settings
+from django.db import connections
 
 from accounts.access import Viewer
 
@@ -78,6 +80,19 @@ def _run(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozen
     return result, query.applied_filters
 
 
+# A chart that compares runs its previous period beside its current one (both are queries the warehouse
+# answers with the GIL released). Only _run goes to this pool, and _run submits nothing, so it cannot
+# wait on itself.
+_previous_periods = ThreadPoolExecutor(max_workers=8, thread_name_prefix="previous-period")
+
+
+def _run_in_pool(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozenset[str]]:
+    try:
+        return _run(chart, filters, viewer)
+    finally:
+        connections.close_all()  # this pool thread's own connections, if anything opened one
+
+
 def ignored_filters(filters: Filters, applied: frozenset[str]) -> tuple[str, ...]:
     """Labels of the filters in force that this chart's tables cannot honour."""
     active = ["date"] + [name for name, _ in filters.values]
@@ -109,8 +124,13 @@ def _kpi(chart: Chart, result: Result, previous: Result | None) -> Kpi:
 
 def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str | None = None) -> ChartView:
     try:
+        later = (
+            _previous_periods.submit(_run_in_pool, chart, filters.previous(), viewer)
+            if chart.compare
+            else None
+        )
         result, applied = _run(chart, filters, viewer)
-        previous = _run(chart, filters.previous(), viewer)[0] if chart.compare else None
+        previous = later.result()[0] if later is not None else None
     except ScopeError:
         log.warning("chart %s cannot be limited to the scope of %s", chart.id, viewer.username)
         return ChartView(
