@@ -18,6 +18,7 @@ from django.conf import settings
 _lock = threading.Lock()
 _last_used = 0.0
 _idle_timer: threading.Timer | None = None
+_idle_due = 0.0
 
 
 def _close_if_idle() -> None:
@@ -35,12 +36,18 @@ def _close_if_idle() -> None:
 
 
 def _schedule_idle_check(after: float) -> None:
-    """Called with `_lock` held."""
-    global _idle_timer
-    if _idle_timer is None and after > 0:
-        _idle_timer = threading.Timer(after, _close_if_idle)
-        _idle_timer.daemon = True
-        _idle_timer.start()
+    """Called with `_lock` held. A check due sooner than `after` is kept (it looks again when it fires);
+    one due later (the idle time was shortened) is replaced."""
+    global _idle_timer, _idle_due
+    due = time.monotonic() + after
+    if _idle_timer is not None and _idle_due <= due + 0.5:
+        return
+    if _idle_timer is not None:
+        _idle_timer.cancel()
+    _idle_timer = threading.Timer(after, _close_if_idle)
+    _idle_timer.daemon = True
+    _idle_due = due
+    _idle_timer.start()
 
 
 def start() -> None:
