@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import duckdb
-import pandas as pd
 import sqlglot
 from django.conf import settings
+
+if TYPE_CHECKING:  # pandas (100 MB with pyarrow) loads only where frames are made
+    import pandas as pd
 
 SQL_DIR = Path(settings.BASE_DIR) / "sql" / "churn"
 
@@ -119,6 +121,8 @@ class DuckDBSource:
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     """The feature columns in model order, with categories typed for the model."""
+    import pandas as pd
+
     out = frame.loc[:, list(FEATURES)].copy()
     for column in FEATURES:
         if column in CATEGORICAL:

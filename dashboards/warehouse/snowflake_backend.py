@@ -24,12 +24,12 @@ import contextlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import snowflake.connector
 from django.conf import settings
-from snowflake.connector import SnowflakeConnection
-from snowflake.connector.errors import DatabaseError, Error, HttpError, InterfaceError, OperationalError
+
+if TYPE_CHECKING:  # the connector (about 40 MB with pyarrow) is imported only when Snowflake is used
+    from snowflake.connector import SnowflakeConnection
 
 NAME = "snowflake"
 QUERY_TAG_MAX = 2000
@@ -108,6 +108,9 @@ def connect_kwargs(role: str | None = None) -> dict[str, Any]:
 
 
 def _connect(role: str | None) -> SnowflakeConnection:
+    import snowflake.connector
+    from snowflake.connector.errors import Error
+
     kwargs = connect_kwargs(role)
     try:
         return snowflake.connector.connect(**kwargs)
@@ -152,6 +155,8 @@ def _close_quietly(conn: SnowflakeConnection) -> None:
 
 
 def session_gone(exc: BaseException, conn: SnowflakeConnection) -> bool:
+    from snowflake.connector.errors import DatabaseError, HttpError, InterfaceError, OperationalError
+
     if not _usable(conn) or isinstance(exc, OperationalError | InterfaceError):
         return True
     return isinstance(exc, DatabaseError | HttpError) and getattr(exc, "errno", None) in SESSION_GONE_ERRNOS
@@ -161,6 +166,8 @@ def execute(
     sql: str, params: Sequence[Any], *, role: str | None, user_tag: str
 ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """Run one statement as `role`, tagged with `user_tag`; return upper-case column names and rows."""
+    from snowflake.connector.errors import Error
+
     timeout = statement_timeout()
     for attempt in (1, 2):
         conn = connection(role)
