@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 
-import duckdb
 import pandas as pd
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -29,17 +28,6 @@ STARTING = (
 )
 DATE_TO = "2026-03-31"
 QUERY = f"from=2026-01-01&to={DATE_TO}"
-
-
-@pytest.fixture(scope="module")
-def customers(demo_warehouse_path) -> pd.DataFrame:
-    con = duckdb.connect(str(demo_warehouse_path), read_only=True)
-    try:
-        base = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_BASE").df()
-        signals = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
-    finally:
-        con.close()
-    return base.merge(signals.drop(columns=["LIFETIME_VALUE"], errors="ignore"), on="CUSTOMER_ID", how="left")
 
 
 def in_scope(customers: pd.DataFrame, scope: dict[str, list[str]]) -> pd.DataFrame:

@@ -5,8 +5,6 @@ Expected counts are restated with pandas over the test warehouse (tests/test_sco
 
 from __future__ import annotations
 
-import duckdb
-import pandas as pd
 import pytest
 from django.test import Client
 
@@ -25,17 +23,6 @@ ROLES = [
     ("Administrator",),
     ("Support lead", "Customer success manager"),
 ]
-
-
-@pytest.fixture(scope="module")
-def customers(demo_warehouse_path) -> pd.DataFrame:
-    con = duckdb.connect(str(demo_warehouse_path), read_only=True)
-    try:
-        base = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_BASE").df()
-        signals = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
-    finally:
-        con.close()
-    return base.merge(signals.drop(columns=["LIFETIME_VALUE"]), on="CUSTOMER_ID", how="left")
 
 
 @pytest.mark.parametrize("names", ROLES, ids="+".join)

@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pytest
 from django.contrib.auth.models import User
@@ -44,17 +43,6 @@ COMBINATIONS = [
     *sorted({tuple(sorted(_rng.sample(SCOPED, k))) for k in (2, 2, 2, 3, 3) for _ in range(2)}),
     ("Support lead", "Executive"),
 ]
-
-
-@pytest.fixture(scope="module")
-def customers(demo_warehouse_path) -> pd.DataFrame:
-    con = duckdb.connect(str(demo_warehouse_path), read_only=True)
-    try:
-        base = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_BASE").df()
-        signals = con.execute("SELECT * FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
-    finally:
-        con.close()
-    return base.merge(signals.drop(columns=["LIFETIME_VALUE"]), on="CUSTOMER_ID", how="left")
 
 
 @pytest.fixture
