@@ -15,18 +15,18 @@ Only complete answers are kept (no error state). A cache that fails is skipped: 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
 from django.template.loader import render_to_string
 
 from accounts.access import Viewer
 
+from . import side_by_side
 from .charts.service import load_chart, named_params
 from .charts.spec import Chart, Kind, Workspace
 from .filters import Filters
@@ -125,19 +125,9 @@ def render(
     return content, 200
 
 
-# Several fragments of one answer (the KPI row) are computed side by side: a cold KPI runs two warehouse
-# queries, and DuckDB and the Snowflake connector release the GIL while a query runs. Render never
-# submits to this pool itself, so it cannot wait on its own queue.
-_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="fragment")
-
-
-def _render_in_pool(
-    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, palette: str
-) -> tuple[bytes, int]:
-    try:
-        return render(ws, chart, filters, viewer, palette=palette)
-    finally:
-        connections.close_all()  # this pool thread's own connections, if anything opened one
+# Several fragments of one answer (the KPI row) are computed side by side: a cold KPI runs warehouse
+# queries. Render never submits to this pool itself.
+_pool = side_by_side.pool("fragment")
 
 
 def render_many(
@@ -146,5 +136,6 @@ def render_many(
     """`render` for each chart, in order; the ones not cached are computed at the same time."""
     if len(charts) <= 1:
         return [render(ws, chart, filters, viewer, palette=palette) for chart in charts]
-    futures = [_pool.submit(_render_in_pool, ws, chart, filters, viewer, palette) for chart in charts]
+    one = functools.partial(render, palette=palette)
+    futures = [side_by_side.submit(_pool, one, ws, chart, filters, viewer) for chart in charts]
     return [future.result() for future in futures]

@@ -6,15 +6,14 @@ A failing warehouse degrades this one chart to an error state with a message; it
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from django.conf import settings
-from django.db import connections
 
 from accounts.access import Viewer
 
+from .. import side_by_side
 from ..filters import FILTER_LABELS, Filters
 from ..queries import compile_file
 from ..warehouse import client
@@ -80,17 +79,8 @@ def _run(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozen
     return result, query.applied_filters
 
 
-# A chart that compares runs its previous period beside its current one (both are queries the warehouse
-# answers with the GIL released). Only _run goes to this pool, and _run submits nothing, so it cannot
-# wait on itself.
-_previous_periods = ThreadPoolExecutor(max_workers=8, thread_name_prefix="previous-period")
-
-
-def _run_in_pool(chart: Chart, filters: Filters, viewer: Viewer) -> tuple[Result, frozenset[str]]:
-    try:
-        return _run(chart, filters, viewer)
-    finally:
-        connections.close_all()  # this pool thread's own connections, if anything opened one
+# A chart that compares runs its previous period beside its current one; _run submits nothing.
+_previous_periods = side_by_side.pool("previous-period")
 
 
 def ignored_filters(filters: Filters, applied: frozenset[str]) -> tuple[str, ...]:
@@ -125,7 +115,7 @@ def _kpi(chart: Chart, result: Result, previous: Result | None) -> Kpi:
 def load_chart(chart: Chart, filters: Filters, viewer: Viewer, *, palette: str | None = None) -> ChartView:
     try:
         later = (
-            _previous_periods.submit(_run_in_pool, chart, filters.previous(), viewer)
+            side_by_side.submit(_previous_periods, _run, chart, filters.previous(), viewer)
             if chart.compare
             else None
         )
