@@ -114,12 +114,6 @@ class _Memory:
                 old, _ = self._items.popitem(last=False)
                 self._total -= self._sizes.pop(old)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._sizes.clear()
-            self._total = 0
-
 
 _memory = _Memory(max_bytes=32 * 1024 * 1024)
 
@@ -187,7 +181,7 @@ def remember(
     if "no-store" in response.get("Cache-Control", ""):  # an answer with an error in it
         return
     session_key = getattr(getattr(request, "session", None), "session_key", None)
-    if not session_key or not getattr(request, "user", None) or not request.user.is_authenticated:
+    if not session_key:  # (no signed-in user has no `state`)
         return
     try:
         cache = _cache()
@@ -224,7 +218,7 @@ def _body(cache: Any, digest: str) -> bytes | None:
         if not isinstance(body, bytes):
             return None
         _memory.put(BODY_PREFIX + digest, body, len(body))
-    return body if isinstance(body, bytes) else None
+    return bytes(body)
 
 
 def _gzipped(digest: str, body: bytes) -> bytes:
