@@ -30,9 +30,7 @@ def _close_if_idle() -> None:
         if waited < idle:  # used meanwhile: look again when it may have become idle
             _schedule_idle_check(idle - waited)
             return
-        import kaleido
-
-        kaleido.stop_sync_server(silence_warnings=True)
+        _stop_locked()
 
 
 def _schedule_idle_check(after: float) -> None:
@@ -71,10 +69,14 @@ def _start_locked() -> None:
 
 
 def stop() -> None:
+    with _lock:
+        _stop_locked()
+
+
+def _stop_locked() -> None:
     import kaleido
 
-    with _lock:
-        kaleido.stop_sync_server(silence_warnings=True)
+    kaleido.stop_sync_server(silence_warnings=True)
 
 
 def for_paper(figure: dict[str, Any]) -> dict[str, Any]:
