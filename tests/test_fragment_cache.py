@@ -59,7 +59,7 @@ def churn_counts(client: Client) -> dict[str, int]:
     return {level: int(value) for level, value in ROW.findall(response.content.decode())}
 
 
-def pandas_churn_counts(path: Any, regions: list[str] | None) -> dict[str, int]:
+def pandas_churn_counts(path: Any, regions: list[str] | None, only: set[str] | None = None) -> dict[str, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
         signals = con.execute("SELECT CUSTOMER_ID, CHURN_RISK FROM ANALYTICS.CUSTOMER_PERSONA_SIGNALS").df()
@@ -76,6 +76,8 @@ def pandas_churn_counts(path: Any, regions: list[str] | None) -> dict[str, int]:
     )
     if regions is not None:
         frame = frame[frame["REGION"].isin(regions)]
+    if only is not None:
+        frame = frame[frame["CUSTOMER_ID"].isin(only)]
     counts: pd.Series = frame.groupby("CHURN_RISK").size()
     return {str(level): int(n) for level, n in counts.items()}
 

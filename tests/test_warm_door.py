@@ -224,3 +224,38 @@ def test_with_redis_down_the_door_stays_shut_and_the_full_stack_answers(signed_i
     first, again = signed_in.get(CHART), signed_in.get(CHART)
     assert not through_door(first) and not through_door(again)
     assert counts(again) == counts(first) == pandas_churn_counts(warehouse, None)
+
+
+def test_two_roles_get_their_union_through_the_door_and_never_a_single_roles_answer(
+    warehouse, role_user, customers
+):
+    from tests.test_scope_union import union_of
+
+    both = Client()
+    both.force_login(role_user("Support lead", username="lead-and-csm", groups=("Customer success manager",)))
+    lead, _ = client_with_role("Support lead")
+    emea = pandas_churn_counts(warehouse, ["EMEA"])
+    assert counts(lead.get(CHART)) == emea
+    assert through_door(lead.get(CHART))
+    first = both.get(CHART)
+    assert not through_door(first)  # the union is a state of its own: nothing of the lead's is reused
+    again = both.get(CHART)
+    assert through_door(again) and again.content == first.content
+    # The union (EMEA, or NA High/Medium value) counted in pandas over the same file.
+    roles = list(Role.objects.filter(name__in=["Support lead", "Customer success manager"]))
+    visible = set(customers.loc[union_of(customers, roles), "CUSTOMER_ID"])
+    union = pandas_churn_counts(warehouse, None, only=visible)
+    assert counts(again) == union != emea
+
+
+def test_a_role_without_the_export_right_gets_no_csv_link_through_the_door(warehouse):
+    url = f"/w/overview/chart/kpi_customers/?{QUERY}"
+    analyst, _ = client_with_role("CX analyst")
+    executive, _ = client_with_role("Executive")
+    assert "CSV" in analyst.get(url).content.decode()
+    assert through_door(analyst.get(url))
+    executive.get(url)
+    door_answer = executive.get(url)
+    assert through_door(door_answer)
+    assert "CSV" not in door_answer.content.decode()
+    assert executive.get(url.replace("/chart/kpi_customers/", "/chart/kpi_customers.csv")).status_code == 403
