@@ -71,8 +71,8 @@ def test_every_part_is_asked_for_once_and_before_plotly_js_has_run(page, portal)
     )
     paths = [path for path, _ in timing["parts"]]
     shown = page.locator("[data-chart-src]").count()
-    assert len(paths) == len(set(paths)) == shown, paths  # each part once: early.js's request is used
-    # static/js/early.js starts them all before the deferred plotly.js and portal.js have run.
+    assert len(paths) == len(set(paths)) == shown, paths  # each part once
+    # static/js/portal.js runs before plotly.js (defer order) and asks for them all at once.
     assert all(start < timing["ready"] for _, start in timing["parts"]), timing
 
 

@@ -16,20 +16,90 @@
     });
   }
 
-  function drawPlots(container) {
-    container.querySelectorAll("[data-plot]").forEach(function (div) {
-      var script = div.nextElementSibling;
-      if (!script || script.type !== "application/json") return;
-      var figure = JSON.parse(script.textContent);
-      var draw = function () {
-        window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () {
-          linkPoints(div, figure);
-          div.dispatchEvent(new CustomEvent("portal:plotted", { bubbles: true, detail: figure }));
-        });
-      };
-      if (window.Plotly) draw(); else window.addEventListener("load", draw, { once: true });
+  // Plots are drawn once plotly.js has run (it loads after this file): those on or near the screen
+  // first, in the order their data arrives; the others one at a time when the browser is idle and no
+  // part is still loading, so the first screen is never held back by a heavy chart further down.
+  var plotlyWaiters = [];
+  function whenPlotly(fn) {
+    if (window.Plotly) fn(); else plotlyWaiters.push(fn);
+  }
+  function plotlyArrived() {
+    if (!window.Plotly) return;
+    var waiting = plotlyWaiters;
+    plotlyWaiters = [];
+    waiting.forEach(function (fn) { fn(); });
+  }
+  document.addEventListener("DOMContentLoaded", plotlyArrived);  // deferred plotly.js has run by then
+  window.addEventListener("load", plotlyArrived);
+
+  var loading = 0;  // parts whose answer has not arrived yet
+  var later = [];   // plots off screen, drawn when idle
+  var idleScheduled = false;
+
+  function markDrawn(container) {
+    if (!container) return;
+    var plots = container.querySelectorAll("[data-plot]");
+    var done = Array.prototype.every.call(plots, function (d) { return d.getAttribute("data-drawn") === "true"; });
+    if (done) container.setAttribute("data-drawn", "true");
+  }
+
+  function draw(div) {
+    if (div.portalDrawing || !div.isConnected) return;
+    div.portalDrawing = true;
+    if (onScreen) onScreen.unobserve(div);
+    var script = div.nextElementSibling;
+    if (!script || script.type !== "application/json") return;
+    var figure = JSON.parse(script.textContent);
+    window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+      linkPoints(div, figure);
+      div.setAttribute("data-drawn", "true");
+      markDrawn(div.closest("[data-chart-src]"));
+      div.dispatchEvent(new CustomEvent("portal:plotted", { bubbles: true, detail: figure }));
     });
   }
+
+  function drawLater() {
+    if (idleScheduled || !later.length || loading > 0) return;
+    idleScheduled = true;
+    var next = function () {
+      idleScheduled = false;
+      if (loading > 0) return;  // drawLater runs again when the last part arrives
+      whenPlotly(function () {
+        var div = later.shift();
+        while (div && (div.portalDrawing || !div.isConnected)) div = later.shift();
+        if (div) draw(div);
+        drawLater();
+      });
+    };
+    if (window.requestIdleCallback) window.requestIdleCallback(next, { timeout: 1000 });
+    else window.setTimeout(next, 50);
+  }
+
+  var onScreen = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var div = entry.target;
+      if (entry.isIntersecting) {
+        whenPlotly(function () { draw(div); });
+      } else if (!div.portalLater) {
+        div.portalLater = true;
+        later.push(div);
+        drawLater();
+      }
+    });
+  }, { rootMargin: "200px 0px" }) : null;
+
+  function drawPlots(container) {
+    container.querySelectorAll("[data-plot]").forEach(function (div) {
+      if (onScreen) onScreen.observe(div);
+      else whenPlotly(function () { draw(div); });
+    });
+    markDrawn(container);
+  }
+
+  // Printing shows every chart: draw the ones still waiting.
+  window.addEventListener("beforeprint", function () {
+    if (window.Plotly) later.splice(0).forEach(draw);
+  });
 
   // Tables: click a header to sort (numbers by value), and page long tables in the browser.
   function cellValue(row, index) {
@@ -126,18 +196,14 @@
     var src = container.getAttribute("data-chart-src");
     container.setAttribute("aria-busy", "true");
     container.removeAttribute("data-loaded");
+    container.removeAttribute("data-drawn");
     container.classList.remove("is-error");
     // A request that gets no answer within CHART_TIMEOUT_MS ends in the error state with Retry.
-    // The page's first load of a part takes the request static/js/early.js started.
-    var early = window.portalEarly ? window.portalEarly.take(src) : null;
-    var timer = early ? early.timer : null;
-    var request = early ? early.response : null;
-    if (!request) {
-      var controller = window.AbortController ? new AbortController() : null;
-      timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
-      request = fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
-                             signal: controller ? controller.signal : undefined });
-    }
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
+    var request = fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
+                               signal: controller ? controller.signal : undefined });
+    loading += 1;
     return request
       .then(function (response) {
         return response.text().then(function (html) {
@@ -166,6 +232,9 @@
         if (timer) clearTimeout(timer);
         container.setAttribute("aria-busy", "false");
         container.setAttribute("data-loaded", "true");
+        markDrawn(container);  // an error, a table or the KPI row: nothing left to draw
+        loading -= 1;
+        drawLater();
       });
   }
 
@@ -199,8 +268,12 @@
 
   window.portalCharts = { load: load, wireFilterForm: wireFilterForm };  // static/js/ux.js reloads charts in place when new data arrives
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // This file is deferred and comes before plotly.js: the page is parsed, and every part is asked for
+  // now, while plotly.js is still being compiled.
+  function start() {
     document.querySelectorAll("[data-filter-form]").forEach(wireFilterForm);
     document.querySelectorAll("[data-chart-src]").forEach(load);
-  });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

@@ -1,0 +1,67 @@
+"""How a workspace draws (static/js/portal.js): parts that need no plotly.js (the KPI row, tables)
+show as they arrive; plots near the screen are drawn first, the others only once every part has
+arrived; printing draws every plot at once."""
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from dashboards.charts.overview import OVERVIEW
+from tests.fixtures.browser import console_errors
+from tests.test_browser_overview import portal, sign_in  # noqa: F401 - the fixture is used by name
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PLOTS = sum(1 for c in OVERVIEW.panels if c.kind != "table")
+DRAWN = "() => document.querySelectorAll('[data-plot][data-drawn=true]').length"
+
+
+def test_key_figures_and_tables_show_while_plotly_js_is_missing(page: Page, portal: str) -> None:  # noqa: F811
+    page.route("**/vendor/plotly-portal*", lambda route: route.abort())
+    sign_in(page, portal)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.loaded === 'true')",
+        timeout=30_000,
+    )
+    assert page.locator(".kpi-value").count() == len(OVERVIEW.kpis)
+    assert page.locator(".kpis").get_attribute("data-drawn") == "true"
+    top = page.locator("article", has_text="Top 5 customers")
+    assert top.locator("table.data tbody tr").count() == 5
+    assert top.locator("[data-chart-src]").get_attribute("data-drawn") == "true"
+    assert page.evaluate(DRAWN) == 0  # no plotly.js, no plot; the rest of the page is there
+    assert page.locator(".chart-error").count() == 0
+
+
+def test_off_screen_plots_wait_for_every_part_and_printing_draws_them(page: Page, portal: str) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 500})  # the charts start below the fold
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # the match count stays in flight until released below
+
+    page.route("**/w/overview/matches/*", hold)
+    sign_in(page, portal)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart-src]')].filter(e => e.dataset.loaded !== 'true')"
+        ".length === 1 && window.Plotly !== undefined",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(1500)  # time enough for idle drawing, which must wait for the last part
+    assert page.evaluate(DRAWN) == 0
+
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=10_000)
+
+    assert len(held) == 1
+    held[0].continue_()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.drawn === 'true')",
+        timeout=30_000,
+    )
+    assert console_errors(page) == []
+
+
+def test_with_every_part_in_plots_off_screen_are_drawn_without_scrolling(page: Page, portal: str) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 500})
+    sign_in(page, portal)
+    page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
+    assert page.evaluate("() => window.scrollY") == 0
