@@ -1,0 +1,59 @@
+"""The body of a chart's data table as HTML, built in Python: the same markup the template loop made,
+at a fraction of its cost (a 1,000-row table took the template engine about 100 ms)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from .charts.formatting import fmt_cell, fmt_value
+from .charts.spec import Chart, Fmt
+
+MAX_ROWS = 1000  # rows a page shows; the CSV has them all
+LONG_TEXT = 120  # longer text folds into a <details>
+SHORT_TEXT = 90  # what the folded text shows
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def is_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > LONG_TEXT
+
+
+def _cell(chart: Chart, column: str, value: Any) -> str:
+    number = is_number(value)
+    head = f'<td class="num" data-value="{escape(str(value))}">' if number else "<td>"
+    if column == chart.link and value:
+        body = f'<a href="{escape(reverse("customer", args=[value]))}">{escape(value)}</a>'
+    elif column == chart.ticket_link and value:
+        url = escape(str(settings.HELPDESK_TICKET_URL).format(id=value))
+        body = (
+            f'<a href="{url}" target="_blank" rel="noopener noreferrer">{escape(value)}'
+            '<span class="sr-only"> (opens the helpdesk)</span></a>'
+        )
+    elif column in chart.money and number:
+        body = escape(fmt_value(value, Fmt.MONEY))
+    elif is_long(value):
+        short = escape(Truncator(value).chars(SHORT_TEXT))
+        body = f'<details class="cell-more"><summary>{short}</summary>{escape(value)}</details>'
+    else:
+        body = escape(fmt_cell(value))
+    return f"{head}{body}</td>"
+
+
+def rows_html(chart: Chart, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> SafeString:
+    """`<tr>` elements for the first MAX_ROWS rows, every value escaped."""
+    out = []
+    for row in rows[:MAX_ROWS]:
+        cells = "".join(_cell(chart, col, value) for col, value in zip(columns, row, strict=True))
+        out.append(f"<tr>{cells}</tr>")
+    return mark_safe("".join(out))  # built from escaped parts above
