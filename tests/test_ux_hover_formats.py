@@ -78,3 +78,17 @@ def test_every_trace_hovers_as_its_axes_read(signed_in, settings, slug, chart):
 def test_every_kind_with_traces_is_covered():
     kinds = {chart.kind for _, chart in _CASES}
     assert {Kind.HEATMAP, Kind.DONUT, Kind.SCATTER, Kind.SCATTER3D} <= kinds
+
+
+def test_the_3d_scene_asks_for_few_ticks_on_each_axis():
+    from dashboards.charts.builders import build_figure
+    from dashboards.charts.segments import SEGMENTS
+    from dashboards.warehouse.client import Result
+
+    chart = next(c for c in SEGMENTS.charts if c.id == "rfm")
+    columns = (chart.x, chart.y[0], chart.z, chart.series, chart.link)
+    result = Result(
+        columns=columns, rows=((10, 3, 120.5, "High Value", "C1"), (40, 1, 15.0, "Low Value", "C2"))
+    )
+    scene = build_figure(chart, result)["layout"]["scene"]
+    assert {scene[f"{a}axis"]["nticks"] for a in "xyz"} == {5}

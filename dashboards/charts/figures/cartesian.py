@@ -143,7 +143,9 @@ def _axis3d(chart: Chart, column: str, fmt: Fmt) -> dict[str, Any]:
     """A 3D scene axis: its title and the value axis's number format (money with its symbol)."""
     axis = value_axis(chart, chart.label(column), fmt)
     keep = ("title", "hoverformat", "tickformat", "tickprefix")
-    return {k: v for k, v in axis.items() if k in keep}
+    # At most about five ticks: WebGL draws each tick label as triangulated text, the costliest part
+    # of the scene after the points (software rendering without a GPU takes ~30 ms per axis label).
+    return {**{k: v for k, v in axis.items() if k in keep}, "nticks": 5}
 
 
 def scatter3d(chart: Chart, result: Result, palette: str) -> Figure:
