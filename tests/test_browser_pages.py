@@ -40,7 +40,8 @@ TRACE_TYPES = """() => {
 def check_page(page, base: str, path: str) -> None:
     page.goto(base + path)
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.loaded === 'true')",
+        # Drawn, not only loaded: plots off screen are drawn once every part has arrived.
+        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.drawn === 'true')",
         timeout=60_000,
     )
     assert page.locator(".chart-error").count() == 0, path

@@ -102,7 +102,7 @@ def test_the_overview_draws_under_the_csp_with_no_violation(
     page.wait_for_url(live_server.url + "/w/overview/")
     page.wait_for_function(
         "() => { const c = document.querySelectorAll('[data-chart-src]');"
-        " return c.length > 0 && [...c].every(e => e.dataset.loaded === 'true'); }",
+        " return c.length > 0 && [...c].every(e => e.dataset.drawn === 'true'); }",
         timeout=30_000,
     )
     assert page.locator(".js-plotly-plot").count() > 0
