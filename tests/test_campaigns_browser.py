@@ -62,3 +62,27 @@ def test_the_simulator_is_usable_from_the_keyboard(page, trained_portal) -> None
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("link", name="Keyboard scenario")).to_be_visible()
+
+
+COUNT_DRAWS = """(() => {
+  let plotly;
+  window.__draws = 0;
+  Object.defineProperty(window, 'Plotly', {configurable: true, get() { return plotly; }, set(value) {
+    plotly = value;
+    const newPlot = value.newPlot;
+    value.newPlot = function () { window.__draws += 1; return newPlot.apply(this, arguments); };
+  }});
+})();"""
+
+
+def test_each_figure_is_drawn_once(page, trained_portal) -> None:
+    # customer.js (on every page, for the top bar's search) and plots.js both draw a page's own
+    # figures: neither draws one the other has drawn.
+    page.add_init_script(COUNT_DRAWS)
+    sign_in(page, trained_portal)
+    for path, figures in PAGES.items():
+        page.goto(trained_portal + path)
+        page.wait_for_load_state("load")
+        page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot').length === {figures}")
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => window.__draws") == figures, path

@@ -9,11 +9,12 @@
   var DEBOUNCE_MS = 200;
   var MIN_TERM = 2;
 
-  // The page's own figures; a workspace's parts ([data-chart-src]) are portal.js's to draw.
+  // The page's own figures, once each (plots.js may have drawn them); a workspace's parts
+  // ([data-chart-src]) are portal.js's to draw.
   function drawPlots() {
     if (!window.Plotly) return;
     document.querySelectorAll("[data-plot]").forEach(function (div) {
-      if (div.closest("[data-chart-src]")) return;
+      if (div.closest("[data-chart-src]") || div.classList.contains("js-plotly-plot")) return;
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
       var figure = JSON.parse(script.textContent);

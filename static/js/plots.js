@@ -5,6 +5,7 @@
   function draw() {
     if (!window.Plotly) return;
     document.querySelectorAll("[data-plot]").forEach(function (div) {
+      if (div.classList.contains("js-plotly-plot")) return;  // drawn already (customer.js)
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
       var figure = JSON.parse(script.textContent);
