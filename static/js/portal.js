@@ -93,7 +93,6 @@
       if (onScreen) onScreen.observe(div);
       else whenPlotly(function () { draw(div); });
     });
-    markDrawn(container);
   }
 
   // Printing shows every chart: draw the ones still waiting.
@@ -201,10 +200,9 @@
     // A request that gets no answer within CHART_TIMEOUT_MS ends in the error state with Retry.
     var controller = window.AbortController ? new AbortController() : null;
     var timer = controller ? setTimeout(function () { controller.abort(); }, CHART_TIMEOUT_MS) : null;
-    var request = fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
-                               signal: controller ? controller.signal : undefined });
     loading += 1;
-    return request
+    return fetch(src, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" },
+                        signal: controller ? controller.signal : undefined })
       .then(function (response) {
         return response.text().then(function (html) {
           var fragment = response.headers.get("Content-Type") || "";
