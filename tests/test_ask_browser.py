@@ -120,3 +120,15 @@ def test_a_cortex_conversation_is_listed_and_started_again(page, portal, cortex,
     page.wait_for_url(f"{portal}/ask/")
     assert page.locator(".ask-conversation-list").count() == 0
     assert console_errors(page) == []
+
+
+def test_the_answer_chart_is_drawn_once(page, portal) -> None:  # noqa: F811
+    from tests.test_campaigns_browser import COUNT_DRAWS
+
+    page.add_init_script(COUNT_DRAWS)
+    sign_in(page, portal)
+    page.goto(f"{portal}/ask/?q={quote(ANSWERS['bar'])}")
+    page.wait_for_load_state("load")
+    page.wait_for_function(DRAWN, timeout=30_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__draws") == 1

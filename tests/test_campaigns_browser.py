@@ -76,8 +76,7 @@ COUNT_DRAWS = """(() => {
 
 
 def test_each_figure_is_drawn_once(page, trained_portal) -> None:
-    # customer.js (on every page, for the top bar's search) and plots.js both draw a page's own
-    # figures: neither draws one the other has drawn.
+    # static/js/plots.js alone draws a page's own figures (customer.js and ask.js used to as well).
     page.add_init_script(COUNT_DRAWS)
     sign_in(page, trained_portal)
     for path, figures in PAGES.items():

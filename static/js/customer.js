@@ -1,26 +1,12 @@
-// Customer 360: customer suggestions as you type (an ARIA combobox), and the profile's charts.
+// Customer 360: customer suggestions as you type (an ARIA combobox); static/js/plots.js draws the profile's charts.
 // No inline script anywhere: the page's figures arrive as <script type="application/json">.
 (function () {
   "use strict";
   if (window.portalCustomerScript) return;  // also loaded on every page for the top bar's search box
   window.portalCustomerScript = true;
 
-  var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
   var DEBOUNCE_MS = 200;
   var MIN_TERM = 2;
-
-  // The page's own figures, once each (plots.js may have drawn them); a workspace's parts
-  // ([data-chart-src]) are portal.js's to draw.
-  function drawPlots() {
-    if (!window.Plotly) return;
-    document.querySelectorAll("[data-plot]").forEach(function (div) {
-      if (div.closest("[data-chart-src]") || div.classList.contains("js-plotly-plot")) return;
-      var script = div.nextElementSibling;
-      if (!script || script.type !== "application/json") return;
-      var figure = JSON.parse(script.textContent);
-      window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG);
-    });
-  }
 
   function combobox(input) {
     var list = document.getElementById(input.getAttribute("aria-controls"));
@@ -127,7 +113,6 @@
 
   function start() {
     document.querySelectorAll("[data-customer-combobox]").forEach(combobox);
-    drawPlots();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -1,16 +1,21 @@
-// Draws every figure of a server-rendered page: <div data-plot> followed by its JSON <script>.
+// Draws every figure of a server-rendered page, once: <div data-plot> followed by its JSON <script>.
+// Loaded by the base layout after the page's deferred plotly.js; a workspace's parts ([data-chart-src])
+// are portal.js's to draw.
 (function () {
   "use strict";
   var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  var drawn = false;
   function draw() {
-    if (!window.Plotly) return;
+    if (drawn || !window.Plotly) return;
+    drawn = true;
     document.querySelectorAll("[data-plot]").forEach(function (div) {
-      if (div.classList.contains("js-plotly-plot")) return;  // drawn already (customer.js)
+      if (div.closest("[data-chart-src]")) return;
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
       var figure = JSON.parse(script.textContent);
       window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG);
     });
   }
-  if (document.readyState === "complete") draw(); else window.addEventListener("load", draw, { once: true });
+  draw();  // deferred: the page is parsed, and plotly.js (deferred before this file) has run
+  window.addEventListener("load", draw, { once: true });
 })();
