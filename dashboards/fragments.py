@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from accounts.access import Viewer
 
 from . import side_by_side
+from .charts.bundles import KINDS_3D, plotly_bundle
 from .charts.service import load_chart, named_params
 from .charts.spec import Chart, Kind, Workspace
 from .filters import Filters
@@ -97,20 +98,26 @@ def put(key: str | None, content: bytes) -> None:
 
 
 def render(
-    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, *, palette: str
+    ws: Workspace, chart: Chart, filters: Filters, viewer: Viewer, *, palette: str, view: str = ""
 ) -> tuple[bytes, int]:
     """The fragment's HTML and status, from the cache when warm; built (and kept when complete) when not.
 
-    The templates use no request: the same bytes for the page's request and for the cache warmer.
+    `view` names one of the chart's views (Chart.views; "" draws it as it is declared); the caller has
+    checked that the chart has it. The templates use no request: the same bytes for the page's request
+    and for the cache warmer.
     """
-    key = fragment_key(ws.slug, chart, filters, viewer, palette=palette)
+    key = fragment_key(ws.slug, chart, filters, viewer, palette=palette, extra=(view,) if view else ())
     cached = get(key)
     if cached is not None:
         return cached, 200
-    view = load_chart(chart, filters, viewer, palette=palette or None)
+    drawn = (chart.view(view) or chart) if view else chart
+    loaded = load_chart(drawn, filters, viewer, palette=palette or None)
     context = {
-        "view": view,
-        "chart": chart,
+        "view": loaded,
+        "chart": drawn,
+        "view_slug": view or (chart.views[0].slug if chart.views else ""),
+        # A kind the page's plotly.js may lack (3-D): portal.js loads this bundle before drawing it.
+        "plotly_bundle": plotly_bundle([drawn]) if drawn.kind in KINDS_3D else "",
         "workspace": ws,
         "query": filters.querystring(),
         # The request's context processor is not there: the rights that shape the fragment come from
@@ -119,7 +126,7 @@ def render(
     }
     template = "dashboards/_kpi.html" if chart.kind is Kind.KPI else "dashboards/_chart.html"
     content = render_to_string(template, context).encode()
-    if view.error:
+    if loaded.error:
         return content, 503
     put(key, content)
     return content, 200

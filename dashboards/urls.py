@@ -17,6 +17,7 @@ urlpatterns = [
     path("models/churn/", churn.model_card, name="churn_model_card"),
     path("w/<slug:slug>/", views.workspace_page, name="workspace"),
     path("w/<slug:slug>/chart/<slug:chart_id>/", views.chart_fragment, name="chart"),
+    path("w/<slug:slug>/chart/<slug:chart_id>/<slug:view>/", views.chart_fragment, name="chart_view"),
     path("w/<slug:slug>/matches/", views.matches_fragment, name="matches"),
     path("w/<slug:slug>/kpis/", views.kpis_fragment, name="kpis"),
     path("presets/save", presets.save_preset, name="preset_save"),

@@ -225,11 +225,16 @@ KPI_CARD = '<div class="kpi card" data-kpi="{chart_id}">{content}</div>'
 
 @require_GET
 @warm_door.remembered
-def chart_fragment(request: HttpRequest, slug: str, chart_id: str) -> HttpResponse:
+def chart_fragment(request: HttpRequest, slug: str, chart_id: str, view: str = "") -> HttpResponse:
+    """One chart's part; `view` (from the URL) draws it as one of its views (Chart.views)."""
     page = fragment_page(request, slug)
     if isinstance(page, HttpResponse):
         return page
     chart = _chart_or_404(page.workspace, chart_id)
+    if view and chart.view(view) is None:
+        raise Http404("No such view of this chart")
     palette = preference_of(request.user).palette or ""
-    content, status = fragments.render(page.workspace, chart, page.filters, page.viewer, palette=palette)
+    content, status = fragments.render(
+        page.workspace, chart, page.filters, page.viewer, palette=palette, view=view
+    )
     return with_data_version(HttpResponse(content, status=status))

@@ -58,7 +58,7 @@ SERVED_HEADER = "X-Portal-Cache"  # "door" on an answer the door gave: for tests
 
 # The fragment URLs the door may answer (the ones views.chart_fragment, kpis_fragment and
 # matches_fragment serve).
-FRAGMENT_PATH = re.compile(r"^/w/[-a-zA-Z0-9_]+/(chart/[-a-zA-Z0-9_]+/|kpis/|matches/)$")
+FRAGMENT_PATH = re.compile(r"^/w/[-a-zA-Z0-9_]+/(chart/[-a-zA-Z0-9_]+/([-a-zA-Z0-9_]+/)?|kpis/|matches/)$")
 GZIP_MIN_BYTES = 200
 
 

@@ -10,6 +10,7 @@ the period (the date range, channel and interaction type pick them), seen throug
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import re
@@ -371,7 +372,8 @@ TRACE_TYPES = {
     "value_segments": {"pie"},
     "segment_profile": {"bar", "scatter"},  # sentiment as bars, tickets and rating on the right axis
     "churn_upsell": {"heatmap"},
-    "rfm": {"scatter3d"},
+    "rfm": {"scatter"},  # bubbles; the 3-D scene is a view asked for with a button
+    "rfm/3d": {"scatter3d"},
 }
 
 
@@ -390,12 +392,75 @@ def test_each_chart_fragment_draws_a_figure_of_its_kind(signed_in, selections, c
     assert {trace["type"] for trace in figure["data"]} == TRACE_TYPES[chart_id]
 
 
-def test_rfm_draws_one_coloured_trace_per_value_segment(signed_in, raw, selections):
+@pytest.mark.parametrize("view", ["", "3d/"])
+def test_rfm_draws_one_coloured_trace_per_value_segment(signed_in, raw, selections, view):
     sel = selections["range"]
-    figure = _figure(signed_in.get(f"/w/{SLUG}/chart/rfm/?{sel.query()}").content.decode("utf-8"))
+    figure = _figure(signed_in.get(f"/w/{SLUG}/chart/rfm/{view}?{sel.query()}").content.decode("utf-8"))
     segments = set(rfm(raw, sel)["VALUE_SEGMENT"])
     assert {trace["name"] for trace in figure["data"]} == segments
     assert sum(len(trace["x"]) for trace in figure["data"]) == len(rfm(raw, sel))
+
+
+def _points(figure: dict[str, Any], *axes: str) -> dict[str, tuple[Any, ...]]:
+    """{customer id: the point's values on `axes`} over every trace (the id is customdata[0])."""
+    return {
+        point[0]: tuple(trace[axis][i] for axis in axes)
+        for trace in figure["data"]
+        for i, point in enumerate(trace["customdata"])
+    }
+
+
+def test_rfm_bubbles_put_value_up_recency_across_and_orders_in_the_size_and_3d_on_its_own_axis(
+    signed_in, raw, selections
+):
+    sel = selections["range"]
+    expected = rfm(raw, sel).set_index("CUSTOMER_ID")
+    flat = _figure(signed_in.get(f"/w/{SLUG}/chart/rfm/?{sel.query()}").content.decode("utf-8"))
+    drawn = _points(flat, "x", "y")
+    assert set(drawn) == set(expected.index)
+    for customer, (days, value) in drawn.items():
+        assert days == expected.at[customer, "DAYS_SINCE_PURCHASE"]
+        assert value == pytest.approx(float(expected.at[customer, "LIFETIME_VALUE"]), abs=0.01)
+    # One size scale for every colour: a customer with more orders never draws a smaller bubble.
+    sized = sorted(
+        (int(expected.at[point[0], "TOTAL_ORDERS"]), size)
+        for trace in flat["data"]
+        for point, size in zip(trace["customdata"], trace["marker"]["size"], strict=True)
+    )
+    assert all(a[1] <= b[1] for a, b in itertools.pairwise(sized) if a[0] < b[0])
+    assert sized[0][1] < sized[-1][1]
+    # The hover names the orders too (after the customer id in customdata).
+    assert all(p[1] == int(expected.at[p[0], "TOTAL_ORDERS"]) for t in flat["data"] for p in t["customdata"])
+    assert "Orders: %{customdata[1]:,}" in flat["data"][0]["hovertemplate"]
+
+    scene = _figure(signed_in.get(f"/w/{SLUG}/chart/rfm/3d/?{sel.query()}").content.decode("utf-8"))
+    for customer, (days, orders, value) in _points(scene, "x", "y", "z").items():
+        assert days == expected.at[customer, "DAYS_SINCE_PURCHASE"]
+        assert orders == expected.at[customer, "TOTAL_ORDERS"]
+        assert value == pytest.approx(float(expected.at[customer, "LIFETIME_VALUE"]), abs=0.01)
+
+
+def test_the_rfm_card_switches_between_its_views_and_names_the_bundle_a_3d_view_needs(signed_in, selections):
+    from django.templatetags.static import static
+
+    from dashboards.charts.bundles import WITH_3D
+
+    query = selections["range"].query()
+    pressed = re.compile(r'<button [^>]*data-view-src="([^"]+)" aria-pressed="(true|false)">([^<]+)</button>')
+    flat = signed_in.get(f"/w/{SLUG}/chart/rfm/?{query}").content.decode()
+    scene = signed_in.get(f"/w/{SLUG}/chart/rfm/3d/?{query}").content.decode()
+    assert [(label, on) for _, on, label in pressed.findall(flat)] == [("2-D", "true"), ("3-D", "false")]
+    assert [(label, on) for _, on, label in pressed.findall(scene)] == [("2-D", "false"), ("3-D", "true")]
+    urls = [url.replace("&amp;", "&") for url, _, _ in pressed.findall(flat)]
+    assert [url.split("?")[0] for url in urls] == [f"/w/{SLUG}/chart/rfm/", f"/w/{SLUG}/chart/rfm/3d/"]
+    queries = {url.split("?")[1] for url in urls}  # the same filters as the part it replaces
+    assert len(queries) == 1 and queries.pop().startswith(query)
+    assert "data-plotly-bundle" not in flat
+    assert f'data-plotly-bundle="{static(WITH_3D)}"' in scene
+    # A chart without views has no switch; a view a chart does not have is not found.
+    assert "view-switch" not in signed_in.get(f"/w/{SLUG}/chart/value_segments/?{query}").content.decode()
+    assert signed_in.get(f"/w/{SLUG}/chart/rfm/4d/?{query}").status_code == 404
+    assert signed_in.get(f"/w/{SLUG}/chart/value_segments/3d/?{query}").status_code == 404
 
 
 def test_explorer_fragment_links_each_customer_to_the_customer_page(signed_in, raw, selections):

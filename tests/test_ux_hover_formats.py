@@ -12,8 +12,13 @@ from dashboards.charts.spec import Chart, Fmt, Kind
 pytestmark = pytest.mark.django_db
 
 _NO_HOVER = {"indicator"}  # gauges and KPI numbers draw no hover label at all
+# Every chart as it is declared, and as each of its other views (Chart.views) draws it.
 _CASES = [
-    (ws.slug, chart) for ws in WORKSPACES.values() for chart in ws.panels if chart.kind is not Kind.TABLE
+    (ws.slug, chart.view(view.slug) if view else chart, f"{chart.id}/{view.slug}" if view else chart.id)
+    for ws in WORKSPACES.values()
+    for chart in ws.panels
+    if chart.kind is not Kind.TABLE
+    for view in [None, *chart.views[1:]]
 ]
 
 
@@ -42,16 +47,16 @@ def _value_axes(chart: Chart, figure: dict[str, Any], trace: dict[str, Any]) -> 
     return {}
 
 
-def _figure(client, slug: str, chart: Chart) -> dict[str, Any] | None:
-    response = client.get(f"/w/{slug}/chart/{chart.id}/", {"preset": "all"}, HTTP_X_REQUESTED_WITH="fetch")
+def _figure(client, slug: str, path: str) -> dict[str, Any] | None:
+    response = client.get(f"/w/{slug}/chart/{path}/", {"preset": "all"}, HTTP_X_REQUESTED_WITH="fetch")
     assert response.status_code == 200, response.content[:300]
     view = response.context["view"]
     return view.figure if not view.empty else None
 
 
-@pytest.mark.parametrize(("slug", "chart"), _CASES, ids=[f"{s}.{c.id}" for s, c in _CASES])
-def test_every_trace_hovers_as_its_axes_read(signed_in, settings, slug, chart):
-    figure = _figure(signed_in, slug, chart)
+@pytest.mark.parametrize(("slug", "chart", "path"), _CASES, ids=[f"{s}.{p}" for s, _, p in _CASES])
+def test_every_trace_hovers_as_its_axes_read(signed_in, settings, slug, chart, path):
+    figure = _figure(signed_in, slug, path)
     if figure is None:
         pytest.skip("no data for this chart in the test warehouse")
     for trace in figure["data"]:
@@ -76,7 +81,7 @@ def test_every_trace_hovers_as_its_axes_read(signed_in, settings, slug, chart):
 
 
 def test_every_kind_with_traces_is_covered():
-    kinds = {chart.kind for _, chart in _CASES}
+    kinds = {chart.kind for _, chart, _ in _CASES}
     assert {Kind.HEATMAP, Kind.DONUT, Kind.SCATTER, Kind.SCATTER3D} <= kinds
 
 
@@ -85,7 +90,8 @@ def test_the_3d_scene_asks_for_few_ticks_on_each_axis():
     from dashboards.charts.segments import SEGMENTS
     from dashboards.warehouse.client import Result
 
-    chart = next(c for c in SEGMENTS.charts if c.id == "rfm")
+    chart = next(c for c in SEGMENTS.charts if c.id == "rfm").view("3d")
+    assert chart is not None and chart.kind is Kind.SCATTER3D
     columns = (chart.x, chart.y[0], chart.z, chart.series, chart.link)
     result = Result(
         columns=columns, rows=((10, 3, 120.5, "High Value", "C1"), (40, 1, 15.0, "Low Value", "C2"))

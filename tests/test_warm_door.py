@@ -71,6 +71,16 @@ def test_the_kpi_row_and_the_match_count_come_through_the_door_too(signed_in):
         assert first.status_code == 200 and through_door(again) and again.content == first.content
 
 
+def test_a_chart_drawn_as_another_view_comes_through_the_door_under_its_own_address(signed_in):
+    flat, scene = (f"/w/segments/chart/rfm/{view}?{QUERY}" for view in ("", "3d/"))
+    first_flat, first_scene = signed_in.get(flat), signed_in.get(scene)
+    assert first_flat.status_code == first_scene.status_code == 200
+    again_flat, again_scene = signed_in.get(flat), signed_in.get(scene)
+    assert through_door(again_flat) and again_flat.content == first_flat.content
+    assert through_door(again_scene) and again_scene.content == first_scene.content
+    assert b'"scatter3d"' in again_scene.content and b'"scatter3d"' not in again_flat.content
+
+
 def test_a_gzip_answer_unpacks_to_the_same_bytes(signed_in):
     first = signed_in.get(CHART)
     packed = signed_in.get(CHART, HTTP_ACCEPT_ENCODING="gzip, deflate")

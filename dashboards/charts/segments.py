@@ -4,7 +4,7 @@ Every chart here counts the customers with an interaction in the period (so the 
 interaction type choose the customers), described by their current per-customer signals.
 """
 
-from .spec import Chart, Fmt, Kind, Workspace
+from .spec import Chart, Fmt, Kind, View, Workspace
 
 _LABELS = {
     "CUSTOMER_ID": "Customer",
@@ -90,21 +90,32 @@ SEGMENTS = Workspace(
             id="rfm",
             title="Recency, frequency and monetary value",
             sql="segments/rfm.sql",
-            kind=Kind.SCATTER3D,
+            # Flat by default: recency across, lifetime value up, orders as the bubble's size. The 3-D
+            # scene (WebGL, and a plotly.js bundle a third larger) is drawn only when asked for.
+            kind=Kind.SCATTER,
             x="DAYS_SINCE_PURCHASE",
-            y=("TOTAL_ORDERS",),
-            z="LIFETIME_VALUE",
+            y=("LIFETIME_VALUE",),
+            size="TOTAL_ORDERS",
             series="VALUE_SEGMENT",
             link="CUSTOMER_ID",
             fmt=Fmt.MONEY,
             width=2,
             height=560,
             labels=_LABELS,
+            views=(
+                View("flat", "2-D"),
+                View(
+                    "3d",
+                    "3-D",
+                    {"kind": Kind.SCATTER3D, "y": ("TOTAL_ORDERS",), "z": "LIFETIME_VALUE", "size": ""},
+                ),
+            ),
             description=(
                 "Customers with an interaction in the period who have bought: days from their last "
-                "purchase to the warehouse's last day, their orders and lifetime value (all three counted "
-                "to that day), coloured by value segment. Above 3,000 customers, a sample: in customer id "
-                "order the first and every k-th after it, k the smallest step that keeps 3,000 or fewer."
+                "purchase to the warehouse's last day, their lifetime value and, as the bubble's size, "
+                "their orders (all three counted to that day), coloured by value segment; 3-D puts orders "
+                "on an axis of its own. Above 3,000 customers, a sample: in customer id order the first "
+                "and every k-th after it, k the smallest step that keeps 3,000 or fewer."
             ),
         ),
         Chart(

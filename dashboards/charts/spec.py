@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -56,6 +57,19 @@ class Fmt(StrEnum):
 
 
 @dataclass(frozen=True)
+class View:
+    """One way to draw a chart, chosen with a button on its card.
+
+    A chart with views draws as its first one (which changes nothing) until the viewer picks another;
+    `changes` are the Chart fields that view replaces (its kind and the columns that kind reads). A
+    heavy look (3-D) can so wait for a click instead of holding up the whole page."""
+
+    slug: str
+    label: str
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Chart:
     """One chart: an id, a title, the SQL file it runs and how the result's columns are drawn.
 
@@ -96,9 +110,16 @@ class Chart:
     # Click to filter: a column whose values are a page filter's values, mapped to that filter's
     # parameter (e.g. {"CHURN_RISK": "churn_risk"}); clicking a bar, slice or cell adds the filter.
     cross_filter: Mapping[str, str] = field(default_factory=dict)
+    # Other ways to draw this chart (see View); the first is how it draws unless another is asked for.
+    views: tuple[View, ...] = ()
 
     def label(self, column: str) -> str:
         return self.labels.get(column) or column.replace("_", " ").capitalize()
+
+    def view(self, slug: str) -> Chart | None:
+        """This chart drawn as its view `slug` (None when it has no such view)."""
+        chosen = next((v for v in self.views if v.slug == slug), None)
+        return None if chosen is None else replace(self, **chosen.changes)
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,41 @@
     if (done) container.setAttribute("data-drawn", "true");
   }
 
+  // A plot of a kind the page's plotly.js lacks (a 3-D view asked for on a page without 3-D) names the
+  // bundle that draws it: that bundle (a superset of the page's) is loaded once, then the plot drawn.
+  var bundles = {};
+  function withBundle(src, fn) {
+    if (!src || (!bundles[src] && document.querySelector('script[src="' + src + '"]'))) { fn(); return; }
+    if (!bundles[src]) {
+      bundles[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { delete bundles[src]; script.remove(); reject(); };
+        document.head.appendChild(script);
+      });
+    }
+    bundles[src].then(function () { fn(); }, function () {
+      fn(new Error("The chart library for this view could not be loaded."));
+    });
+  }
+
   function draw(div) {
     if (div.portalDrawing || !div.isConnected) return;
     div.portalDrawing = true;
     if (onScreen) onScreen.unobserve(div);
+    withBundle(div.getAttribute("data-plotly-bundle"), function (failed) {
+      var part = div.closest("[data-chart-src]");
+      if (failed) {  // the plot's place says so, with Retry; the view switch above it stays
+        div.replaceWith(errorBox(failed.message));
+        if (part) { part.classList.add("is-error"); markDrawn(part); }
+        return;
+      }
+      plot(div);
+    });
+  }
+
+  function plot(div) {
     var script = div.nextElementSibling;
     if (!script || script.type !== "application/json") return;
     var figure = JSON.parse(script.textContent);
@@ -172,6 +203,10 @@
 
   function showError(container, message) {
     container.innerHTML = "";
+    container.appendChild(errorBox(message));
+  }
+
+  function errorBox(message) {
     var box = document.createElement("div");
     box.className = "chart-error";
     box.setAttribute("role", "alert");
@@ -184,7 +219,7 @@
     button.textContent = "Retry";
     box.appendChild(p);
     box.appendChild(button);
-    container.appendChild(box);
+    return box;
   }
 
   // Longer than the server's statement timeout (WAREHOUSE_STATEMENT_TIMEOUT), so the server's own
@@ -235,6 +270,23 @@
         drawLater();
       });
   }
+
+  // A chart's view switch (2-D / 3-D): the part is asked for again as that view, and keeps it when the
+  // page reloads its parts for new data.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-view-src]");
+    if (!button || button.getAttribute("aria-pressed") === "true") return;
+    var container = button.closest("[data-chart-src]");
+    if (!container) return;
+    var label = button.textContent;
+    container.setAttribute("data-chart-src", button.getAttribute("data-view-src"));
+    load(container).then(function () {
+      var pressed = Array.prototype.find.call(container.querySelectorAll("[data-view-src]"), function (b) {
+        return b.textContent === label;
+      });
+      (pressed || container).focus();
+    });
+  });
 
   document.addEventListener("click", function (event) {
     var retry = event.target.closest("[data-retry]");

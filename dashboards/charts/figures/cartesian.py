@@ -13,6 +13,7 @@ from .common import (
     groups,
     hover,
     hover_category,
+    hover_columns,
     hover_value,
     layout,
     value_axis,
@@ -101,22 +102,33 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     return {"data": traces, "layout": layout(chart, palette, **extra)}
 
 
-def _sizes(rows: list[dict[str, Any]], column: str) -> list[float]:
-    raw = [float(r[column] or 0) for r in rows]
-    biggest = max(raw, default=0) or 1.0
-    return [6 + 34 * (v / biggest) ** 0.5 for v in raw]
+def _sizes(rows: list[dict[str, Any]], column: str, result: Result) -> list[float]:
+    """Bubble diameters in px, area in proportion to the value, on one scale for every colour group.
+    Beyond 200 points the largest is smaller, so a crowd of bubbles stays readable."""
+    everyone = [float(v or 0) for v in result.column(column)]
+    biggest = max(everyone, default=0) or 1.0
+    span = 34 if len(everyone) <= 200 else 16
+    return [6 + span * (float(r[column] or 0) / biggest) ** 0.5 for r in rows]
 
 
 def scatter(chart: Chart, result: Result, palette: str) -> Figure:
-    x_axis = {**value_axis(chart, chart.label(chart.x), Fmt.FLOAT2), "zeroline": False}
     raw_x = result.column(chart.x)
-    if raw_x and all(isinstance(v, int) and not isinstance(v, bool) for v in raw_x) and len(set(raw_x)) <= 12:
+    whole_x = bool(raw_x) and all(isinstance(v, int) and not isinstance(v, bool) for v in raw_x)
+    x_axis = {
+        **value_axis(chart, chart.label(chart.x), Fmt.INT if whole_x else Fmt.FLOAT2),
+        "zeroline": False,
+    }
+    if whole_x and len(set(raw_x)) <= 12:
         x_axis["dtick"] = 1  # few whole numbers on x (stars): a tick for every one
     y_axis = {**value_axis(chart, chart.label(chart.y[0])), "zeroline": False}
     point = (
         f"{chart.label(chart.x)}: {axis_hover(x_axis, 'x')}<br>"
         f"{chart.label(chart.y[0])}: {axis_hover(y_axis, 'y')}"
     )
+    tail: tuple[str, ...] = ()
+    if chart.size and chart.size not in hover_columns(chart):  # the bubble's value, after them in customdata
+        tail = (chart.size,)
+        point += f"<br>{chart.label(chart.size)}: %{{customdata[{len(hover_columns(chart))}]:,}}"
     traces = []
     for name, rows in groups(chart, result):
         trace: dict[str, Any] = {
@@ -126,11 +138,11 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
             "x": values(rows, chart.x),
             "y": values(rows, chart.y[0]),
             "marker": {
-                "size": _sizes(rows, chart.size) if chart.size else 7,
+                "size": _sizes(rows, chart.size, result) if chart.size else 7,
                 "opacity": 0.75,
                 "line": {"width": 0.5, "color": "#ffffff"},
             },
-            **hover(chart, rows, (f"{name}<br>" if chart.series else "") + point),
+            **hover(chart, rows, (f"{name}<br>" if chart.series else "") + point, tail),
         }
         traces.append(trace)
     extra: dict[str, Any] = {"xaxis": x_axis, "yaxis": y_axis}

@@ -108,14 +108,22 @@ def values(rows: list[dict[str, Any]], column: str) -> list[Any]:
     return [json_value(r[column]) for r in rows]
 
 
-def hover(chart: Chart, rows: list[dict[str, Any]], values_part: str) -> dict[str, Any]:
+def hover_columns(chart: Chart) -> list[str]:
+    """The columns a point's customdata starts with: the `link` id if set, then the `hover` columns."""
+    return list(dict.fromkeys(([chart.link] if chart.link else []) + list(chart.hover)))
+
+
+def hover(
+    chart: Chart, rows: list[dict[str, Any]], values_part: str, tail: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """customdata and a hover template: the `hover` columns (the first is the `link` id if set),
-    then `values_part`, the point's own values formatted as its axes are."""
-    columns = list(dict.fromkeys(([chart.link] if chart.link else []) + list(chart.hover)))
+    then `values_part`, the point's own values formatted as its axes are. `tail` columns follow in
+    customdata (after hover_columns) for `values_part` to show formatted."""
+    columns = hover_columns(chart)
     lines = "".join(f"{chart.label(c)}: %{{customdata[{i}]}}<br>" for i, c in enumerate(columns))
     out: dict[str, Any] = {"hovertemplate": f"{lines}{values_part}<extra></extra>"}
-    if columns:
-        out["customdata"] = [[json_value(r[c]) for c in columns] for r in rows]
+    if columns or tail:
+        out["customdata"] = [[json_value(r[c]) for c in columns + list(tail)] for r in rows]
     return out
 
 
