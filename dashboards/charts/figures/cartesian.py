@@ -148,7 +148,10 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
     extra: dict[str, Any] = {"xaxis": x_axis, "yaxis": y_axis}
     if chart.link:
         extra["meta"] = {"link": "customer"}
-    return {"data": traces, "layout": layout(chart, palette, **extra)}
+    drawn = layout(chart, palette, **extra)
+    if chart.size:  # a legend entry shows its colour at one size, not its first bubble's
+        drawn["legend"] = {**drawn["legend"], "itemsizing": "constant"}
+    return {"data": traces, "layout": drawn}
 
 
 def _axis3d(chart: Chart, column: str, fmt: Fmt) -> dict[str, Any]:
