@@ -65,3 +65,32 @@ def test_with_every_part_in_plots_off_screen_are_drawn_without_scrolling(page: P
     sign_in(page, portal)
     page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
     assert page.evaluate("() => window.scrollY") == 0
+
+
+GREW = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(d => {
+  const m = d.layout.margin || {}, s = d._fullLayout._size;
+  return ['l', 'r', 't', 'b'].some(side => Math.round(s[side]) > (m[side] || 0));
+}).length"""
+
+
+def test_a_second_visit_starts_each_plot_from_the_margins_it_grew_to_and_draws_it_once(
+    page: Page, portal: str
+) -> None:  # noqa: F811
+    sign_in(page, portal)
+    all_drawn = f"() => ({DRAWN})() === {PLOTS}"
+    page.wait_for_function(all_drawn, timeout=30_000)
+    # First visit: labels needed more room than the layouts give, so Plotly grew margins (and drew twice).
+    assert page.evaluate(GREW) > 0
+    kept = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('portal:margins')))")
+    assert len(kept) == PLOTS and all("/w/overview/chart/" in key for key in kept)
+
+    page.reload()
+    page.wait_for_function(all_drawn, timeout=30_000)
+    assert page.evaluate(GREW) == 0  # every plot started with the room it needs: drawn once
+
+    page.set_viewport_size({"width": 700, "height": 900})  # another width is another entry
+    page.reload()
+    page.wait_for_function(all_drawn, timeout=30_000)
+    more = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('portal:margins'))).length")
+    assert more > PLOTS
+    assert console_errors(page) == []

@@ -77,11 +77,41 @@
     });
   }
 
+  // Plotly draws a plot twice when its labels need more room than the layout's margins give
+  // (automargin grows them, then draws again). The margins a plot ended with are kept per part and
+  // width, so the next time it starts from them and is drawn once.
+  var MARGINS = "portal:margins";
+  var MARGIN_ENTRIES = 400;
+  function margins() {
+    try { return JSON.parse(window.localStorage.getItem(MARGINS)) || {}; } catch (e) { return {}; }
+  }
+  function marginKey(div) {
+    var part = div.closest("[data-chart-src]");
+    return part ? part.getAttribute("data-chart-src") + "@" + div.clientWidth : null;
+  }
+  function startFromKnownMargins(div, layout) {
+    var known = margins()[marginKey(div)];
+    if (!known) return;
+    var margin = layout.margin = Object.assign({}, layout.margin);
+    ["l", "r", "t", "b"].forEach(function (side) { margin[side] = Math.max(margin[side] || 0, known[side] || 0); });
+  }
+  function keepMargins(div, key) {
+    var size = div._fullLayout && div._fullLayout._size;
+    if (!key || !size) return;
+    var all = margins();
+    if (Object.keys(all).length >= MARGIN_ENTRIES) all = {};
+    all[key] = { l: Math.round(size.l), r: Math.round(size.r), t: Math.round(size.t), b: Math.round(size.b) };
+    try { window.localStorage.setItem(MARGINS, JSON.stringify(all)); } catch (e) { /* full or off: draw twice */ }
+  }
+
   function plot(div) {
     var script = div.nextElementSibling;
     if (!script || script.type !== "application/json") return;
     var figure = JSON.parse(script.textContent);
+    var key = marginKey(div);
+    startFromKnownMargins(div, figure.layout);
     window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+      keepMargins(div, key);
       linkPoints(div, figure);
       div.setAttribute("data-drawn", "true");
       markDrawn(div.closest("[data-chart-src]"));

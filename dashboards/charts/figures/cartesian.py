@@ -129,6 +129,9 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
     if chart.size and chart.size not in hover_columns(chart):  # the bubble's value, after them in customdata
         tail = (chart.size,)
         point += f"<br>{chart.label(chart.size)}: %{{customdata[{len(hover_columns(chart))}]:,}}"
+    # A white outline sets overlapping points apart; beyond 500 points it costs a fifth of the drawing
+    # time, and opacity alone shows the overlaps.
+    outline = {"line": {"width": 0.5, "color": "#ffffff"}} if len(raw_x) <= 500 else {}
     traces = []
     for name, rows in groups(chart, result):
         trace: dict[str, Any] = {
@@ -140,7 +143,7 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
             "marker": {
                 "size": _sizes(rows, chart.size, result) if chart.size else 7,
                 "opacity": 0.75,
-                "line": {"width": 0.5, "color": "#ffffff"},
+                **outline,
             },
             **hover(chart, rows, (f"{name}<br>" if chart.series else "") + point, tail),
         }
