@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..warehouse.result import Result
-from .figures import cartesian, parts, summaries
+from .figures import cartesian, parts, room, summaries
 from .figures.common import Figure
 from .palette import DEFAULT_PALETTE
 from .spec import Chart, Kind
@@ -49,7 +49,7 @@ def build_figure(
     if chart.kind is Kind.GAUGE:
         return parts.gauge(chart, result, palette, previous)
     builder = _BUILDERS.get(chart.kind)
-    return builder(chart, result, palette) if builder else None
+    return room.fit(builder(chart, result, palette), chart) if builder else None
 
 
 def summarize(chart: Chart, result: Result, *, previous: Result | None = None) -> str:

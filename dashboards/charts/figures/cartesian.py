@@ -15,6 +15,7 @@ from .common import (
     hover_category,
     hover_columns,
     hover_value,
+    label_room,
     layout,
     value_axis,
     values,
@@ -75,9 +76,11 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     y_title = chart.label(chart.y[0]) if len(chart.y) == 1 else ""
     v_axis = value_axis(chart, y_title)
     c_axis = category_axis(chart, result.column(chart.x))
+    left = 0
     if horizontal:
         c_axis["autorange"] = "reversed"
         c_axis.pop("tickangle", None)  # names on a vertical axis read level, never slanted
+        left = label_room(dict.fromkeys(result.column(chart.x)))
     # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
     cat, val = ("y", "x") if horizontal else ("x", "y")
     for trace in traces:
@@ -98,8 +101,11 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
         )  # name every series on it
         second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
         extra["yaxis2"] = second
-        extra["margin"] = {"l": 56, "r": 56, "t": 40, "b": 48}
-    return {"data": traces, "layout": layout(chart, palette, **extra)}
+        extra["margin"] = {"l": 66, "r": 66, "t": 48, "b": 62}
+    drawn = layout(chart, palette, **extra)
+    if left > drawn["margin"]["l"]:
+        drawn["margin"] = {**drawn["margin"], "l": left}
+    return {"data": traces, "layout": drawn}
 
 
 def _sizes(rows: list[dict[str, Any]], column: str, result: Result) -> list[float]:

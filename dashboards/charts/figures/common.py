@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,9 @@ def colors(palette: str) -> tuple[str, ...]:
 def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "colorway": list(colors(palette)),
-        "margin": {"l": 56, "r": 16, "t": 8, "b": 48},
+        # Room for the usual tick labels and axis titles from the start: when labels need more than
+        # the margins give, Plotly's automargin grows them and draws the plot a second time.
+        "margin": {"l": 66, "r": 16, "t": 8, "b": 62},
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
@@ -36,11 +39,17 @@ def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
     }
     if base["showlegend"]:
-        base["margin"] = {**base["margin"], "t": 40}
+        base["margin"] = {**base["margin"], "t": 48}
     if chart.height:
         base["height"] = chart.height
     base.update(extra)
     return base
+
+
+def label_room(labels: Iterable[object]) -> int:
+    """Pixels beside an axis for its longest tick label and its title, at the figures' 13 px font."""
+    longest = max((len(str(v)) for v in labels), default=0)
+    return round(7.2 * longest) + 36
 
 
 def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, Any]:

@@ -7,7 +7,17 @@ from typing import Any
 from ...warehouse.result import Result
 from ..formatting import json_value, to_float
 from ..spec import Chart
-from .common import CONTINUOUS_SCALE, HOVER_FORMAT, Figure, colors, groups, hover_value, layout, values
+from .common import (
+    CONTINUOUS_SCALE,
+    HOVER_FORMAT,
+    Figure,
+    colors,
+    groups,
+    hover_value,
+    label_room,
+    layout,
+    values,
+)
 
 _TIGHT = {"l": 8, "r": 8, "t": 8, "b": 8}
 
@@ -117,7 +127,9 @@ def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
             "autorange": "reversed",
         },
     }
-    return {"data": [trace], "layout": layout(chart, palette, showlegend=False, **axes)}
+    # Row names on the left, the colour bar on the right: room for both from the start.
+    margin = {"l": max(66, label_room(ys)), "r": 80, "t": 8, "b": 62}
+    return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=margin, **axes)}
 
 
 def radar(chart: Chart, result: Result, palette: str) -> Figure:
