@@ -104,3 +104,41 @@ def test_a_second_visit_starts_each_plot_from_the_margins_it_grew_to_and_draws_i
     more = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('portal:margins'))).length")
     assert more > PLOTS
     assert console_errors(page) == []
+
+
+TIMES = """() => {
+  const reach = window.innerHeight + 200;
+  const parts = [...document.querySelectorAll('[data-chart-src]')].map(p => ({
+    src: new URL(p.dataset.chartSrc, location.href).href, near: p.getBoundingClientRect().top < reach }));
+  const timing = Object.fromEntries(performance.getEntriesByType('resource').map(r => [r.name, r]));
+  return parts.map(p => ({...p, start: timing[p.src].startTime, end: timing[p.src].responseEnd}));
+}"""
+
+
+def test_parts_below_the_screen_are_asked_for_once_the_first_screen_has_arrived(
+    page: Page, portal: str
+) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 500})
+    sign_in(page, portal)
+    page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
+    parts = page.evaluate(TIMES)
+    near = [p for p in parts if p["near"]]
+    rest = [p for p in parts if not p["near"]]
+    assert near and rest
+    assert min(p["start"] for p in rest) >= max(p["end"] for p in near) - 1, parts
+
+
+def test_a_slow_part_on_the_first_screen_does_not_hold_up_the_rest(page: Page, portal: str) -> None:  # noqa: F811
+    page.set_viewport_size({"width": 1280, "height": 500})
+    held: list[Route] = []
+    page.route("**/w/overview/matches/*", lambda route: held.append(route))
+    sign_in(page, portal)
+    # Every part below arrives while the match count (on the first screen) is still in flight.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.panel-body[data-chart-src]')].every(e => e.dataset.loaded === 'true')",
+        timeout=30_000,
+    )
+    assert len(held) == 1 and page.locator(".matches").get_attribute("data-loaded") is None
+    held[0].continue_()
+    page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
+    assert page.locator(".matches").get_attribute("data-loaded") == "true"

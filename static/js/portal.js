@@ -348,11 +348,23 @@
 
   window.portalCharts = { load: load, wireFilterForm: wireFilterForm };  // static/js/ux.js reloads charts in place when new data arrives
 
-  // This file is deferred and comes before plotly.js: the page is parsed, and every part is asked for
-  // now, while plotly.js is still being compiled.
+  // This file is deferred and comes before plotly.js: the page is parsed, and the parts on or near the
+  // screen are asked for now, while plotly.js is still being compiled. The server computes a cold part
+  // on the same two cores as every other, so the rest are asked for once those have arrived (or after
+  // REST_AFTER_MS, so a slow part never holds them up): the first screen is not kept waiting behind
+  // charts further down, and the page as a whole takes as long as before.
+  var REST_AFTER_MS = 1500;
   function start() {
     document.querySelectorAll("[data-filter-form]").forEach(wireFilterForm);
-    document.querySelectorAll("[data-chart-src]").forEach(load);
+    var parts = Array.prototype.slice.call(document.querySelectorAll("[data-chart-src]"));
+    var reach = window.innerHeight + 200;
+    var near = parts.filter(function (part) { return part.getBoundingClientRect().top < reach; });
+    var rest = parts.filter(function (part) { return near.indexOf(part) === -1; });
+    if (!near.length || !rest.length) { parts.forEach(load); return; }
+    var started = false;
+    var startRest = function () { if (!started) { started = true; rest.forEach(load); } };
+    setTimeout(startRest, REST_AFTER_MS);
+    Promise.all(near.map(load)).then(startRest);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
