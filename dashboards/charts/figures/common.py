@@ -16,6 +16,7 @@ from ..spec import Chart, Fmt
 Figure = dict[str, Any]
 
 HOVER_FORMAT = {Fmt.INT: ",.0f", Fmt.PCT: ".1%", Fmt.MONEY: ",.2f", Fmt.FLOAT1: ",.1f", Fmt.FLOAT2: ",.2f"}
+TOOLBAR_PX = 28  # the height of Plotly's tool bar (modebar) over a plot's top right corner
 # Colour-blind-safe continuous scale for heatmaps.
 CONTINUOUS_SCALE = "Cividis"
 
@@ -28,8 +29,9 @@ def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
     base: dict[str, Any] = {
         "colorway": list(colors(palette)),
         # Room for the usual tick labels and axis titles from the start: when labels need more than
-        # the margins give, Plotly's automargin grows them and draws the plot a second time.
-        "margin": {"l": 66, "r": 16, "t": 8, "b": 62},
+        # the margins give, Plotly's automargin grows them and draws the plot a second time. The top
+        # keeps the first bar or point clear of the tool bar Plotly shows there on hover.
+        "margin": {"l": 66, "r": 16, "t": TOOLBAR_PX, "b": 62},
         "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
