@@ -116,8 +116,9 @@ TIMES = """() => {
 
 
 def test_parts_below_the_screen_are_asked_for_once_the_first_screen_has_arrived(
-    page: Page, portal: str
-) -> None:  # noqa: F811
+    page: Page,
+    portal: str,  # noqa: F811
+) -> None:
     page.set_viewport_size({"width": 1280, "height": 500})
     sign_in(page, portal)
     page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
