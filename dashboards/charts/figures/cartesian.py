@@ -21,6 +21,8 @@ from .common import (
     values,
 )
 
+OVERHANG_PX = 30  # half of a wide last tick label ("18,000") on a value axis across, past the plot
+
 
 def _trace(chart: Chart, name: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
     horizontal = chart.kind is Kind.HBAR
@@ -103,8 +105,8 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
         extra["yaxis2"] = second
         extra["margin"] = {"l": 66, "r": 66, "t": 48, "b": 62}
     drawn = layout(chart, palette, **extra)
-    if left > drawn["margin"]["l"]:
-        drawn["margin"] = {**drawn["margin"], "l": left}
+    if horizontal:  # room for the row names, and for the last value tick's overhang on the right
+        drawn["margin"] = {**drawn["margin"], "l": max(left, drawn["margin"]["l"]), "r": OVERHANG_PX}
     return {"data": traces, "layout": drawn}
 
 
@@ -158,6 +160,7 @@ def scatter(chart: Chart, result: Result, palette: str) -> Figure:
     if chart.link:
         extra["meta"] = {"link": "customer"}
     drawn = layout(chart, palette, **extra)
+    drawn["margin"] = {**drawn["margin"], "r": OVERHANG_PX}  # the last x tick's overhang
     if chart.size:  # a legend entry shows its colour at one size, not its first bubble's
         drawn["legend"] = {**drawn["legend"], "itemsizing": "constant"}
     return {"data": traces, "layout": drawn}

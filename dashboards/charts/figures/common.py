@@ -51,7 +51,7 @@ def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
 def label_room(labels: Iterable[object]) -> int:
     """Pixels beside an axis for its longest tick label and its title, at the figures' 13 px font."""
     longest = max((len(str(v)) for v in labels), default=0)
-    return round(7.2 * longest) + 36
+    return round(7.2 * longest) + 46
 
 
 def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, Any]:
