@@ -129,7 +129,7 @@ def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
         },
     }
     # Row names on the left, the colour bar on the right: room for both from the start.
-    margin = {"l": max(66, label_room(ys)), "r": 84, "t": TOOLBAR_PX, "b": 62}
+    margin = {"l": max(90, label_room(ys) + 6), "r": 84, "t": TOOLBAR_PX, "b": 62}
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=margin, **axes)}
 
 

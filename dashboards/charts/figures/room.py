@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..spec import Chart
-from .common import Figure
+from .common import Figure, text_px
 
-CHAR_PX = 7.2  # an average character at 13 px
 # A plot's width in a card `width` columns wide on a 1280 px screen (a phone's card is about the first).
 CARD_PX = {1: 300, 2: 640, 3: 990}
 LEGEND_ITEM_PX = 46  # the symbol, its gap and the space after an entry
@@ -25,7 +24,7 @@ def legend_rows(names: list[str], width: float) -> int:
     """Rows a horizontal legend of `names` wraps to in `width` pixels."""
     rows, used = 1, 0.0
     for name in names:
-        item = LEGEND_ITEM_PX + CHAR_PX * len(name)
+        item = LEGEND_ITEM_PX + text_px(name)
         if used and used + item > width:
             rows, used = rows + 1, 0.0
         used += item
