@@ -93,3 +93,16 @@ def test_only_the_first_rows_are_shown():
     parsed = parse(rows_html(CHART, COLUMNS, rows))
     assert len(parsed) == MAX_ROWS
     assert parsed[-1][0]["text"] == f"C{MAX_ROWS - 1}"
+
+
+def test_a_paged_table_sends_its_first_page_live_and_the_rest_in_a_template():
+    paged = Chart(id="p", title="P", sql="x.sql", kind=Kind.TABLE, description="", page_size=20)
+    rows = [(f"C{i}", None, i, "", i) for i in range(45)]
+    raw = str(rows_html(paged, COLUMNS, rows))
+    live, _, rest = raw.partition("<template data-more-rows>")
+    assert rest.endswith("</template>")
+    assert [r[0]["text"] for r in parse(live)] == [f"C{i}" for i in range(20)]
+    assert [r[0]["text"] for r in parse(rest)] == [f"C{i}" for i in range(20, 45)]
+    # A table no longer than a page, or not paged, is all live.
+    assert "<template" not in str(rows_html(paged, COLUMNS, rows[:20]))
+    assert "<template" not in str(rows_html(CHART, COLUMNS, rows))

@@ -168,17 +168,35 @@
     return raw !== null ? parseFloat(raw) : cell.textContent.trim().toLowerCase();
   }
 
+  // A paged table arrives with its first page as rows and the rest in a <template data-more-rows>
+  // (inert: parsed, never styled or laid out). They join the table, hidden, on the first Next or sort.
+  function moreRows(table) {
+    return table.tBodies[0].querySelector("template[data-more-rows]");
+  }
+
+  function bringInRows(table) {
+    var more = moreRows(table);
+    if (!more) return;
+    Array.prototype.forEach.call(more.content.children, function (r) { r.hidden = true; });
+    more.replaceWith(more.content);
+  }
+
   function paginate(table) {
     var size = parseInt(table.getAttribute("data-page-size"), 10);
+    var page = parseInt(table.getAttribute("data-page") || "0", 10);
+    if (page > 0) bringInRows(table);
+    var more = moreRows(table);
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var total = rows.length + (more ? more.content.children.length : 0);
     var pager = table.parentNode.nextElementSibling;
-    if (!size || rows.length <= size) {
+    if (!size || total <= size) {
+      bringInRows(table);
+      rows = Array.prototype.slice.call(table.tBodies[0].rows);
       rows.forEach(function (r) { r.hidden = false; });
       if (pager && pager.classList.contains("pager")) pager.remove();
       return;
     }
-    var page = parseInt(table.getAttribute("data-page") || "0", 10);
-    var pages = Math.ceil(rows.length / size);
+    var pages = Math.ceil(total / size);
     page = Math.max(0, Math.min(page, pages - 1));
     table.setAttribute("data-page", page);
     rows.forEach(function (r, i) { r.hidden = Math.floor(i / size) !== page; });
@@ -192,11 +210,12 @@
       pager.addEventListener("click", function (event) {
         var step = event.target.getAttribute("data-page-step");
         if (!step) return;
-        table.setAttribute("data-page", page + parseInt(step, 10));
+        var now = parseInt(table.getAttribute("data-page") || "0", 10);  // not this call's page: it moves
+        table.setAttribute("data-page", now + parseInt(step, 10));
         paginate(table);
       });
     }
-    pager.querySelector("span").textContent = "Page " + (page + 1) + " of " + pages + " (" + rows.length + " rows)";
+    pager.querySelector("span").textContent = "Page " + (page + 1) + " of " + pages + " (" + total + " rows)";
     pager.querySelector('[data-page-step="-1"]').disabled = page === 0;
     pager.querySelector('[data-page-step="1"]').disabled = page === pages - 1;
   }
@@ -213,6 +232,7 @@
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        bringInRows(table);
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
