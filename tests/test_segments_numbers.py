@@ -30,7 +30,7 @@ DAY = dt.timedelta(days=1)
 RANGE_FROM, RANGE_TO = dt.date(2026, 3, 1), dt.date(2026, 5, 31)
 SLUG = "segments"
 get_csv = partial(csv_rows, SLUG)
-MAX_POINTS = 3000
+MAX_POINTS = 1000
 LEVELS = ("High", "Medium", "Low")  # the contract's order of churn-risk and upsell levels
 
 BASE = "CUSTOMER_BASE"
@@ -318,7 +318,7 @@ def big_warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_rfm_samples_every_kth_customer_by_id_when_there_are_more_than_3000(
+def test_rfm_samples_every_kth_customer_by_id_when_there_are_more_than_1000(
     signed_in, settings, big_warehouse_path
 ):
     from dashboards.warehouse import client as warehouse_client

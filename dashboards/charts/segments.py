@@ -114,8 +114,8 @@ SEGMENTS = Workspace(
                 "Customers with an interaction in the period who have bought: days from their last "
                 "purchase to the warehouse's last day, their lifetime value and, as the bubble's size, "
                 "their orders (all three counted to that day), coloured by value segment; 3-D puts orders "
-                "on an axis of its own. Above 3,000 customers, a sample: in customer id order the first "
-                "and every k-th after it, k the smallest step that keeps 3,000 or fewer."
+                "on an axis of its own. Above 1,000 customers, a sample: in customer id order the first "
+                "and every k-th after it, k the smallest step that keeps 1,000 or fewer."
             ),
         ),
         Chart(

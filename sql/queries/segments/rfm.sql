@@ -1,8 +1,9 @@
 -- Recency, frequency and monetary value of the customers with an interaction in the period who have
 -- bought at least once: days from LAST_PURCHASE_DATE to the warehouse's last day (DIM_DATE, the day
 -- TOTAL_ORDERS and LIFETIME_VALUE are counted to), TOTAL_ORDERS and LIFETIME_VALUE, by value segment.
--- A sample when there are more than 3,000 such customers: in CUSTOMER_ID order, the 1st customer and
--- every k-th after it, k = CEIL(customers / 3000), so at most 3,000 points and the same on every backend.
+-- A sample when there are more than 1,000 such customers: in CUSTOMER_ID order, the 1st customer and
+-- every k-th after it, k = CEIL(customers / 1000), so at most 1,000 points and the same on every backend
+-- (a bubble chart of 1,000 shows the shape that 3,000 did, and draws in a third of the time).
 WITH last_day AS (
     SELECT MAX(d.DATE_DAY) AS LAST_DAY
     FROM ANALYTICS.DIM_DATE d
@@ -24,5 +25,5 @@ buyers AS (
 )
 SELECT CUSTOMER_ID, DAYS_SINCE_PURCHASE, TOTAL_ORDERS, LIFETIME_VALUE, VALUE_SEGMENT
 FROM buyers
-WHERE MOD(POSITION - 1, CEIL(BUYERS / 3000)) = 0
+WHERE MOD(POSITION - 1, CEIL(BUYERS / 1000)) = 0
 ORDER BY CUSTOMER_ID
