@@ -298,7 +298,9 @@ class Command(BaseCommand):
         panel or the KPI row) is drawn, and until every part is: portal.js marks a part data-drawn when
         its plots have been drawn."""
         start = time.perf_counter()
-        page.goto(url)
+        # Not until the load event (the default): it waits for plotly.js to run, and a part shown with
+        # the page (the KPI row when it is ready) would count only from then.
+        page.goto(url, wait_until="commit")
         page.wait_for_function(
             "() => document.querySelector('[data-chart-src][data-drawn=true]') !== null",
             timeout=60_000,
