@@ -39,17 +39,59 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
     text: tuple[str, ...] = ()
     note: str = ""
+    widths: tuple[int, ...] = ()  # per table column, % of the width; () leaves it to the automatic layout
 
 
-def _table(view: ChartView) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str]:
+LONG_TEXT = 80  # a value longer than this makes its column a text column
+MAX_TEXT_TABLE_ROWS = 100  # a table with a text column (summaries) shows at most this many rows on paper
+LINE_CHARS = (
+    92  # characters of the table's 8 pt type across the A4 text width (182 mm, ~2 mm each, bold and digits)
+)
+PAD_CHARS = 2  # a cell's padding, in characters
+MIN_TEXT_SHARE = 25  # % of the width the text columns keep at least
+
+
+def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:
+    """Widths in % for a table with text columns: each other column gets what its longest word needs
+    (it wraps at spaces; a header's word one character more, for bold), the text columns share the rest;
+    () when no column or every column is text.
+
+    Left to the automatic layout, a summary column got what the short columns left over on one line each
+    (about 30 mm of A4), and the Segment explorer ran to some 250 pages."""
+    text = [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
+    if not any(text) or all(text):
+        return ()
+
+    def longest_word(value: str) -> int:
+        return max((len(word) for word in value.split()), default=1)
+
+    need = [
+        100
+        * (max(longest_word(header[i]) + 1, *(longest_word(row[i]) for row in rows)) + PAD_CHARS)
+        / LINE_CHARS
+        for i in range(len(header))
+    ]
+    short = sum(n for n, t in zip(need, text, strict=True) if not t)
+    scale = min(1.0, (100 - MIN_TEXT_SHARE) / short)  # too many short columns: they wrap inside words
+    widths = [0 if t else max(1, int(n * scale)) for n, t in zip(need, text, strict=True)]
+    rest, texts = 100 - sum(widths), sum(text)
+    widths = [rest // texts if t else w for w, t in zip(widths, text, strict=True)]
+    widths[text.index(True)] += 100 - sum(widths)  # rounding: the first text column takes what is left
+    return tuple(widths)
+
+
+def _table(view: ChartView) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str, tuple[int, ...]]:
     assert view.result is not None
     result = view.result
     header = tuple(view.chart.label(c) for c in result.columns)
     rows = tuple(tuple(fmt_cell(v) for v in row) for row in result.rows[:MAX_TABLE_ROWS])
+    widths = column_widths(header, rows)
+    limit = MAX_TEXT_TABLE_ROWS if widths else MAX_TABLE_ROWS
+    rows = rows[:limit]
     note = ""
-    if len(result.rows) > MAX_TABLE_ROWS:
-        note = f"The first {MAX_TABLE_ROWS:,} of {len(result.rows):,} rows; the CSV download has them all."
-    return header, rows, note
+    if len(result.rows) > limit:
+        note = f"The first {limit:,} of {len(result.rows):,} rows; the CSV download has them all."
+    return header, rows, note, widths
 
 
 def block(view: ChartView) -> Block:
@@ -66,9 +108,14 @@ def block(view: ChartView) -> Block:
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
         return Block(**base, kind="image", image=uri, text=(view.summary,), note=ignored)
     if chart.kind is Kind.TABLE:
-        header, rows, note = _table(view)
+        header, rows, note, widths = _table(view)
         return Block(
-            **base, kind="table", header=header, rows=rows, note=" ".join(n for n in (note, ignored) if n)
+            **base,
+            kind="table",
+            header=header,
+            rows=rows,
+            note=" ".join(n for n in (note, ignored) if n),
+            widths=widths,
         )
     if chart.kind is Kind.NARRATIVE and view.result is not None:
         return Block(

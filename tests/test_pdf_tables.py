@@ -1,0 +1,86 @@
+"""Tables on paper: a table with a text column (summaries, actions) gives that column the room and keeps
+the first MAX_TEXT_TABLE_ROWS rows with a note, so the Segmentation PDF is a report, not 250 pages."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.http import QueryDict
+from pypdf import PdfReader
+
+from accounts.access import viewer_for
+from dashboards.charts.registry import workspace
+from dashboards.charts.service import load_chart
+from dashboards.filters import load_data_range, load_options, parse_filters
+from exports import images
+from exports.pdf import (
+    LINE_CHARS,
+    MAX_TEXT_TABLE_ROWS,
+    MIN_TEXT_SHARE,
+    PAD_CHARS,
+    column_widths,
+    render_workspace_pdf,
+)
+from tests.test_exports_pdf import person
+
+pytestmark = pytest.mark.django_db
+
+SUMMARY = "A Platinum customer in MX (LATAM) since 2020-12-21, seen as Loyal Advocate, with 367 orders."
+
+
+def test_a_text_column_shares_what_the_short_columns_leave():
+    header = ("Customer", "Region", "Summary")
+    rows = (("C0000001", "EMEA", SUMMARY), ("C0000002", "APAC", "short"))
+    widths = column_widths(header, rows)
+    assert sum(widths) == 100
+    # Each short column gets its longest word (a header's one character more) and the padding.
+    assert widths[0] == int(100 * (len("Customer") + 1 + PAD_CHARS) / LINE_CHARS)  # the header's word
+    assert widths[1] == int(100 * (len("Region") + 1 + PAD_CHARS) / LINE_CHARS)
+    assert widths[2] == 100 - widths[0] - widths[1]
+
+
+def test_many_short_columns_leave_the_text_its_share():
+    header = (*(f"Column{i}" for i in range(12)), "Summary")
+    rows = ((*("C" * 12 for _ in range(12)), SUMMARY),)
+    widths = column_widths(header, rows)
+    assert sum(widths) == 100 and widths[-1] >= MIN_TEXT_SHARE
+
+
+def test_tables_without_or_only_of_text_keep_the_automatic_layout():
+    assert column_widths(("A", "B"), (("x", "1"),)) == ()
+    assert column_widths(("Summary",), ((SUMMARY,),)) == ()
+
+
+def test_the_segmentation_pdf_keeps_its_explorer_to_a_readable_length(warehouse: Path) -> None:
+    user = person("tess.tables")
+    viewer = viewer_for(User.objects.get(username=user.username))
+    query = "preset=last_90"
+    ws = workspace("segments")
+    assert ws is not None
+    explorer = next(c for c in ws.charts if c.id == "explorer")
+    filters = parse_filters(QueryDict(query), options=load_options(viewer), data=load_data_range(viewer))
+    view = load_chart(explorer, filters, viewer)
+    assert view.result is not None
+    total = len(view.result.rows)
+    assert total > MAX_TEXT_TABLE_ROWS, "the test warehouse gives the explorer more rows than paper keeps"
+    first = [row[0] for row in view.result.rows[:3]]
+
+    try:
+        pdf = render_workspace_pdf("segments", query, viewer)
+    finally:
+        images.stop()
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    start = text.index("Segment explorer")
+    section = text[start:]
+    assert f"The first {MAX_TEXT_TABLE_ROWS} of {total:,} rows; the CSV download has them all." in section
+    ids = re.findall(r"\bC\d{7}\b", section)
+    assert len(set(ids)) == MAX_TEXT_TABLE_ROWS
+    assert ids[:3] == first  # the highest lifetime value first, as on the page
+    # Five or more rows a page with their summaries; the automatic layout made it two.
+    explorer_pages = sum(1 for page in reader.pages if re.search(r"\bC\d{7}\b", page.extract_text()))
+    assert explorer_pages <= MAX_TEXT_TABLE_ROWS // 4, explorer_pages
