@@ -37,7 +37,7 @@ from .warehouse.compiler import CompileError
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "frag4"  # bump when a fragment template or builder changes what it renders
+KEY_PREFIX = "frag5"  # bump when a fragment template or builder changes what it renders
 
 
 def chart_result_keys(chart: Chart, filters: Filters, viewer: Viewer) -> list[str]:

@@ -73,6 +73,19 @@ def test_a_right_axis_holding_two_measures_names_both():
     assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets · Rating"
 
 
+def test_a_long_right_axis_title_takes_a_line_per_measure_and_the_room_for_it():
+    chart = _chart(
+        kind=Kind.BAR,
+        x="SEG",
+        y=("S",),
+        y2=("AVG_TICKETS", "AVG_RATING"),
+        labels={"AVG_TICKETS": "Tickets per customer", "AVG_RATING": "Average rating"},
+    )
+    fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets per customer<br>Average rating"
+    assert fig["layout"]["margin"]["r"] > 66
+
+
 def test_a_scatter_over_star_ratings_has_a_tick_for_every_star():
     chart = _chart(kind=Kind.SCATTER, x="REVIEW_RATING", y=("SENTIMENT",), fmt=Fmt.FLOAT2)
     rows = tuple((s, 0.1 * s) for s in range(1, 6))

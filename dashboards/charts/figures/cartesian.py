@@ -23,6 +23,8 @@ from .common import (
 
 OVERHANG_PX = 30  # half of a wide last tick label ("18,000") on a value axis across, past the plot
 
+Y2_TITLE_CHARS = 24  # a right-axis title longer than this puts each series on a line of its own
+
 
 def _trace(chart: Chart, name: str, xs: list[Any], ys: list[Any]) -> dict[str, Any]:
     horizontal = chart.kind is Kind.HBAR
@@ -98,12 +100,15 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     if chart.kind in (Kind.BAR, Kind.HBAR):
         extra["barmode"] = "stack" if chart.stacked else "group"
     if chart.y2:
-        second = value_axis(
-            chart, " · ".join(chart.label(c) for c in chart.y2), Fmt.FLOAT2
-        )  # name every series on it
+        # Name every series on it, on one line when short; a longer title on one line outgrew the plot's
+        # height on a phone (where the legend wraps) and was cut off at both ends.
+        names = [chart.label(c) for c in chart.y2]
+        one_line = " · ".join(names)
+        two_lines = len(one_line) > Y2_TITLE_CHARS
+        second = value_axis(chart, "<br>".join(names) if two_lines else one_line, Fmt.FLOAT2)
         second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
         extra["yaxis2"] = second
-        extra["margin"] = {"l": 66, "r": 66, "t": 48, "b": 62}
+        extra["margin"] = {"l": 66, "r": 84 if two_lines else 66, "t": 48, "b": 62}
     drawn = layout(chart, palette, **extra)
     if horizontal:  # room for the row names, and for the last value tick's overhang on the right
         drawn["margin"] = {**drawn["margin"], "l": max(left, drawn["margin"]["l"]), "r": OVERHANG_PX}
