@@ -61,27 +61,27 @@ def test_every_declared_click_to_filter_maps_a_drawn_column_to_a_real_filter():
         assert cross_filter_targets(chart), chart.id
 
 
-def test_a_right_axis_holding_two_measures_names_both():
+def _two_on_the_right(tickets: str, rating: str) -> dict:
     chart = _chart(
         kind=Kind.BAR,
         x="SEG",
         y=("S",),
         y2=("AVG_TICKETS", "AVG_RATING"),
-        labels={"AVG_TICKETS": "Tickets", "AVG_RATING": "Rating"},
+        labels={"AVG_TICKETS": tickets, "AVG_RATING": rating},
     )
     fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
+    assert fig is not None
+    return fig
+
+
+def test_a_right_axis_holding_two_measures_names_both():
+    fig = _two_on_the_right("Tickets", "Rating")
     assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets · Rating"
+    assert fig["layout"]["margin"]["r"] == 66
 
 
 def test_a_long_right_axis_title_takes_a_line_per_measure_and_the_room_for_it():
-    chart = _chart(
-        kind=Kind.BAR,
-        x="SEG",
-        y=("S",),
-        y2=("AVG_TICKETS", "AVG_RATING"),
-        labels={"AVG_TICKETS": "Tickets per customer", "AVG_RATING": "Average rating"},
-    )
-    fig = build_figure(chart, Result(("SEG", "S", "AVG_TICKETS", "AVG_RATING"), (("High", 0.1, 2.0, 4.0),)))
+    fig = _two_on_the_right("Tickets per customer", "Average rating")
     assert fig["layout"]["yaxis2"]["title"]["text"] == "Tickets per customer<br>Average rating"
     assert fig["layout"]["margin"]["r"] > 66
 
