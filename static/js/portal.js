@@ -181,9 +181,13 @@
     more.replaceWith(more.content);
   }
 
+  function pageOf(table) {
+    return parseInt(table.getAttribute("data-page") || "0", 10);
+  }
+
   function paginate(table) {
     var size = parseInt(table.getAttribute("data-page-size"), 10);
-    var page = parseInt(table.getAttribute("data-page") || "0", 10);
+    var page = pageOf(table);
     if (page > 0) bringInRows(table);
     var more = moreRows(table);
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
@@ -210,8 +214,8 @@
       pager.addEventListener("click", function (event) {
         var step = event.target.getAttribute("data-page-step");
         if (!step) return;
-        var now = parseInt(table.getAttribute("data-page") || "0", 10);  // not this call's page: it moves
-        table.setAttribute("data-page", now + parseInt(step, 10));
+        // The table's page now, not the one of the call that built this pager.
+        table.setAttribute("data-page", pageOf(table) + parseInt(step, 10));
         paginate(table);
       });
     }
