@@ -92,7 +92,8 @@ def programs_from_env() -> list[Program]:
         Program(
             "web",
             [
-                f"{bin_dir}/gunicorn", "config.wsgi", "--bind", f"{host}:{port}", "--workers", web_workers,
+                f"{bin_dir}/gunicorn", "config.wsgi", "-c", "config/gunicorn.py", "--bind", f"{host}:{port}",
+                "--workers", web_workers,
                 "--threads", "4", "--graceful-timeout", grace, "--access-logfile", "-",
                 "--log-level", "warning",
             ],

@@ -37,7 +37,8 @@ HOST = "127.0.0.1"  # the load generator never targets anything else
 BENCH_USER = "bench.load"
 BENCH_ROLE = "Administrator"  # opens every workspace
 
-GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--threads", "4"]
+GUNICORN = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
+GUNICORN += ["--workers", "2", "--threads", "4"]
 GUNICORN += ["--log-level", "warning"]
 # As `make run` starts it (bin/supervise.py): the thread pool, one process.
 CELERY_WORKER = ["-A", "config", "worker", "--loglevel=warning", "--pool=threads", "--concurrency=2"]

@@ -13,20 +13,24 @@ as a request; a person holding several roles gets their own union scope, compute
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.core.cache import caches
+from django.db import connections
 from django.http import QueryDict
+from django.template.loader import get_template
 
 from accounts.access import Viewer, viewer_from_roles
 from accounts.models import Role
 from dashboards import fragments
 from dashboards.charts.registry import WORKSPACES
+from dashboards.charts.service import named_params
 from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.models import Preference
-from dashboards.queries import run_file
+from dashboards.queries import compile_file, run_file
 from dashboards.versioned import viewer_key
 from dashboards.warehouse import client
 
@@ -70,6 +74,65 @@ def warm_viewer(viewer: Viewer) -> tuple[int, int]:
             _, status = fragments.render(ws, chart, filters, viewer, palette=Preference().palette)
             done, failed = (done + 1, failed) if status == 200 else (done, failed + 1)
     return done, failed
+
+
+# The templates every workspace request renders: loaded (and kept by the cached loader) up front.
+PAGE_TEMPLATES = (
+    "dashboards/workspace.html",
+    "dashboards/_chart.html",
+    "dashboards/_kpi.html",
+    "dashboards/_matches.html",
+    "dashboards/_data_table.html",
+)
+
+
+def compile_default_views() -> int:
+    """Compile, without running them, the queries of every role's default view, in this process.
+
+    A process compiles a chart's SQL (sqlglot parses it) the first time it is asked for, which for
+    one workspace's parts costs about a second of processor time; so the first visitors of a new web
+    process, after a start or a deploy, waited for that. The filter options, the data range and the
+    latest day with data are read as a request reads them (from the cache or this process's memo when
+    warm). Returns the number of queries compiled.
+    """
+    compiled = 0
+    for viewer in role_viewers():
+        options, data = load_options(viewer), load_data_range(viewer)
+        filters = parse_filters(QueryDict(""), options=options, data=data)
+        client.prepare(compile_file("matches.sql", viewer=viewer, where=filters.restriction()))
+        for ws in WORKSPACES.values():
+            if not viewer.may_open(ws.slug):
+                continue
+            for chart in ws.on_tab(next(iter(ws.tabs), "")):
+                for period in (filters, filters.previous()) if chart.compare else (filters,):
+                    query = compile_file(
+                        chart.sql, viewer=viewer, where=period.restriction(), named=named_params(period)
+                    )
+                    client.prepare(query)
+                    compiled += 1
+    for name in PAGE_TEMPLATES:
+        get_template(name)
+    client.as_of()  # the freshness line's "data as of" day, read once per process and data version
+    return compiled
+
+
+def _prepare() -> None:
+    started = time.perf_counter()
+    try:
+        compiled = compile_default_views()
+    except Exception:  # a warm-up that fails leaves the process as it was: requests compile as they go
+        log.exception("preparing this web process failed")
+        return
+    finally:
+        connections.close_all()
+    log.info("web process prepared: %d queries compiled in %.1f s", compiled, time.perf_counter() - started)
+
+
+def prepare_in_background() -> threading.Thread:
+    """Start `compile_default_views` on a thread of its own (config/gunicorn.py, as a worker starts)."""
+    thread = threading.Thread(target=_prepare, name="prepare-web-process", daemon=True)
+    thread.start()
+    return thread
 
 
 def warm_all() -> Warmed:

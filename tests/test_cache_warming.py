@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import pytest
+import sqlglot
 from django.contrib.auth.models import Group, User
 from django.http import QueryDict
 from django.test import Client
@@ -93,6 +94,33 @@ def test_after_warming_the_first_visit_of_each_role_runs_no_warehouse_query(
     assert [a for a in executed.args if "MAX(INTERACTION_TS)" not in str(a[0]).upper()] == []
     assert executed.count <= 1
     assert built.count == 0
+
+
+def test_a_new_web_process_compiles_each_roles_default_view_before_its_first_visitor(
+    warehouse, monkeypatch, cold_process
+):
+    """config/gunicorn.py runs this (on a thread) as a web worker starts: the first visits then parse
+    no SQL, neither the chart's own (the compiler) nor the compiled query's DuckDB translation."""
+    duckdb_backend.transpile.cache_clear()
+    assert warming.compile_default_views() > 0
+
+    parsed = Calls(monkeypatch, sqlglot, "parse")
+    translated = Calls(monkeypatch, sqlglot, "transpile")
+    for role, slug in (("Support lead", "support"), ("CX analyst", "overview"), ("Executive", "insights")):
+        client, user = client_with_role(role)
+        assert client.get(f"/w/{slug}/").status_code == 200
+        for url in default_urls(user, slug):
+            assert client.get(url, headers={"x-requested-with": "fetch"}).status_code == 200, url
+    assert (parsed.count, translated.count) == (0, 0), (parsed.args, translated.args)
+
+    # Another date range is the same SQL (dates are bound values); a filter that no default view has
+    # changes the query's shape, so it is compiled (and translated) on first use, as before.
+    client, user = client_with_role("Product manager")
+    region = load_options(viewer_for(user))["region"][0]
+    assert client.get("/w/product/kpis/?preset=last_30").status_code == 200
+    assert translated.count == 0
+    assert client.get(f"/w/product/kpis/?region={region}").status_code == 200
+    assert translated.count > 0
 
 
 def test_warming_runs_once_per_data_version(warehouse, monkeypatch, cold_process):

@@ -287,6 +287,12 @@ def result_key(query: CompiledQuery, *, snowflake_role: str | None = None) -> st
     return cache_key(backend, _target(backend), data_version(), query.sql, query.params, snowflake_role)
 
 
+def prepare(query: CompiledQuery) -> None:
+    """Do what running `query` needs before the warehouse: on DuckDB, translate it (kept per process)."""
+    if backend_name() == "duckdb":
+        duckdb_backend.transpile(query.sql)
+
+
 def _lock_timeout() -> int:
     """A dead holder's lock (its process was killed) holds the others back at most this long."""
     return LOCK_SECONDS

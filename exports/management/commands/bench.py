@@ -209,6 +209,8 @@ class Command(BaseCommand):
                 "-m",
                 "gunicorn",
                 "config.wsgi",
+                "-c",
+                "config/gunicorn.py",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
