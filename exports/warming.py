@@ -120,7 +120,10 @@ def _prepare() -> None:
     started = time.perf_counter()
     try:
         compiled = compile_default_views()
-    except Exception:  # a warm-up that fails leaves the process as it was: requests compile as they go
+    except client.WarehouseError as exc:  # not built yet, or unreachable: requests compile as they go
+        log.warning("this web process was not prepared: %s", exc)
+        return
+    except Exception:  # a warm-up that fails leaves the process as it was
         log.exception("preparing this web process failed")
         return
     finally:
