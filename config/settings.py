@@ -112,7 +112,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, culled every few seconds rather than on each write (dashboards/file_cache.py).
+            "BACKEND": "dashboards.file_cache.FileCache",
             "LOCATION": str(VAR_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
