@@ -33,6 +33,7 @@ from dashboards.charts.service import named_params
 from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
+from exports.cachebench import cache_lines
 from exports.loadbench import run_load
 from exports.pdf import bench_lines
 
@@ -130,6 +131,8 @@ class Command(BaseCommand):
                 if ws.charts:  # Campaigns is a simulator page, not charts
                     self._charts(ws.slug, opts["repeat"])
             for line in ask_bench_lines(opts["repeat"]):
+                self.stdout.write(line)
+            for line in cache_lines(max(opts["repeat"], 5)):
                 self.stdout.write(line)
             if not opts["no_browser"]:
                 self._pages(opts["repeat"])
