@@ -34,21 +34,27 @@ from .filters import Filters
 from .queries import compile_file, scope_of
 from .warehouse import client
 from .warehouse.compiler import CompileError
+from .warehouse.result import CompiledQuery
 
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "frag5"  # bump when a fragment template or builder changes what it renders
 
 
-def chart_result_keys(chart: Chart, filters: Filters, viewer: Viewer) -> list[str]:
-    """The warehouse client's keys of the results `chart` shows for `filters` (compiles, cached)."""
+def chart_queries(chart: Chart, filters: Filters, viewer: Viewer) -> list[CompiledQuery]:
+    """The queries `chart` runs for `filters`: its period's, then the previous one's if it compares
+    (compiled once per process: dashboards.queries)."""
     periods = [filters, filters.previous()] if chart.compare else [filters]
     return [
-        client.result_key(
-            compile_file(chart.sql, viewer=viewer, where=f.restriction(), named=named_params(f)),
-            snowflake_role=viewer.snowflake_role,
-        )
-        for f in periods
+        compile_file(chart.sql, viewer=viewer, where=f.restriction(), named=named_params(f)) for f in periods
+    ]
+
+
+def chart_result_keys(chart: Chart, filters: Filters, viewer: Viewer) -> list[str]:
+    """The warehouse client's keys of the results `chart` shows for `filters`."""
+    return [
+        client.result_key(query, snowflake_role=viewer.snowflake_role)
+        for query in chart_queries(chart, filters, viewer)
     ]
 
 

@@ -27,8 +27,8 @@ from accounts.access import Viewer, viewer_from_roles
 from accounts.models import Role
 from dashboards import fragments
 from dashboards.charts.registry import WORKSPACES
-from dashboards.charts.service import named_params
-from dashboards.filters import load_data_range, load_options, parse_filters
+from dashboards.charts.spec import Chart, Workspace
+from dashboards.filters import Filters, load_data_range, load_options, parse_filters
 from dashboards.models import Preference
 from dashboards.queries import compile_file, run_file
 from dashboards.versioned import viewer_key
@@ -61,18 +61,26 @@ def role_viewers() -> list[Viewer]:
     return list(seen.values())
 
 
+def default_view(viewer: Viewer) -> tuple[Filters, list[tuple[Workspace, Chart]]]:
+    """The default filters of `viewer` and the charts of the first tab of every workspace it opens."""
+    filters = parse_filters(QueryDict(""), options=load_options(viewer), data=load_data_range(viewer))
+    charts = [
+        (ws, chart)
+        for ws in WORKSPACES.values()
+        if viewer.may_open(ws.slug)
+        for chart in ws.on_tab(next(iter(ws.tabs), ""))
+    ]
+    return filters, charts
+
+
 def warm_viewer(viewer: Viewer) -> tuple[int, int]:
     """Compute the default view of every workspace `viewer` opens; (fragments warmed, failed)."""
-    options, data = load_options(viewer), load_data_range(viewer)
-    filters = parse_filters(QueryDict(""), options=options, data=data)
+    filters, charts = default_view(viewer)
     run_file("matches.sql", viewer=viewer, where=filters.restriction())
     done = failed = 0
-    for ws in WORKSPACES.values():
-        if not viewer.may_open(ws.slug):
-            continue
-        for chart in ws.on_tab(next(iter(ws.tabs), "")):
-            _, status = fragments.render(ws, chart, filters, viewer, palette=Preference().palette)
-            done, failed = (done + 1, failed) if status == 200 else (done, failed + 1)
+    for ws, chart in charts:
+        _, status = fragments.render(ws, chart, filters, viewer, palette=Preference().palette)
+        done, failed = (done + 1, failed) if status == 200 else (done, failed + 1)
     return done, failed
 
 
@@ -97,19 +105,12 @@ def compile_default_views() -> int:
     """
     compiled = 0
     for viewer in role_viewers():
-        options, data = load_options(viewer), load_data_range(viewer)
-        filters = parse_filters(QueryDict(""), options=options, data=data)
+        filters, charts = default_view(viewer)
         client.prepare(compile_file("matches.sql", viewer=viewer, where=filters.restriction()))
-        for ws in WORKSPACES.values():
-            if not viewer.may_open(ws.slug):
-                continue
-            for chart in ws.on_tab(next(iter(ws.tabs), "")):
-                for period in (filters, filters.previous()) if chart.compare else (filters,):
-                    query = compile_file(
-                        chart.sql, viewer=viewer, where=period.restriction(), named=named_params(period)
-                    )
-                    client.prepare(query)
-                    compiled += 1
+        for _, chart in charts:
+            for query in fragments.chart_queries(chart, filters, viewer):
+                client.prepare(query)
+                compiled += 1
     for name in PAGE_TEMPLATES:
         get_template(name)
     client.as_of()  # the freshness line's "data as of" day, read once per process and data version
