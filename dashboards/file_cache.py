@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 import pickle
-import random
 import threading
 import time
 from typing import Any
@@ -32,9 +30,11 @@ CULL_SECONDS = 5.0
 
 
 class FileCache(FileBasedCache):
+    # Django's own listing (_list_cache_files), expiry check (_is_expired, which deletes an expired
+    # file) and cull (_cull) do the work; django-stubs do not declare these private methods.
+
     def __init__(self, dir: str, params: dict[str, Any]) -> None:
         super().__init__(dir, params)
-        self._folder = os.path.abspath(dir)
         self._cull_every = max(1, self._max_entries // 10)
         self._writes = 0
         self._looked_at = -math.inf
@@ -47,40 +47,14 @@ class FileCache(FileBasedCache):
             if self._writes < self._cull_every and now - self._looked_at < CULL_SECONDS:
                 return
             self._writes, self._looked_at = 0, now
-        if len(self._files()) < self._max_entries:
-            return
-        self._remove_expired()
-        files = self._files()
+        files = self._list_cache_files()  # type: ignore[attr-defined]
         if len(files) < self._max_entries:
             return
-        if self._cull_frequency == 0:  # as Django: CULL_FREQUENCY 0 empties the cache
-            self.clear()
-            return
-        for name in random.sample(files, len(files) // self._cull_frequency):
-            self._remove(name)
-
-    def _files(self) -> list[str]:
-        try:
-            names = os.listdir(self._folder)
-        except FileNotFoundError:
-            return []
-        return [os.path.join(self._folder, n) for n in names if n.endswith(self.cache_suffix)]
-
-    def _remove_expired(self) -> None:
-        now = time.time()
-        for name in self._files():
-            try:
-                with open(name, "rb") as f:
-                    expiry = pickle.load(f)  # Django's file format: the expiry time comes first
-            except (OSError, EOFError, pickle.UnpicklingError):
-                continue  # removed meanwhile by another process, or still being written
-            if expiry is not None and expiry < now:
-                self._remove(name)
-
-    @staticmethod
-    def _remove(name: str) -> None:
-        with contextlib.suppress(FileNotFoundError):  # another process removed it first
-            os.remove(name)
+        for name in files:  # expired entries first
+            # Removed meanwhile by another process, or still being written: skipped.
+            with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError), open(name, "rb") as f:
+                self._is_expired(f)  # type: ignore[attr-defined]
+        super()._cull()  # type: ignore[misc]  # still over: a random third (CULL_FREQUENCY 0: all)
 
     def clear(self) -> None:
         super().clear()

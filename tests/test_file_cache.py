@@ -21,14 +21,14 @@ def files(folder: Path) -> int:
 def test_writes_do_not_list_the_directory_each_time(tmp_path, monkeypatch):
     cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 1000}})
     listed = 0
-    real = cache._files
+    real = cache._list_cache_files
 
     def counted() -> list[str]:
         nonlocal listed
         listed += 1
         return real()
 
-    monkeypatch.setattr(cache, "_files", counted)
+    monkeypatch.setattr(cache, "_list_cache_files", counted)
     for i in range(300):
         cache.set(f"k{i}", i, 60)
         assert cache.add(f"lock{i}", "token", 5)  # the warehouse client's single-flight lock is an add
