@@ -34,20 +34,9 @@ from dashboards.filters import load_data_range, load_options, parse_filters
 from dashboards.queries import compile_file
 from dashboards.warehouse import client
 from exports.cachebench import cache_lines
+from exports.headless import CHROMIUM, CHROMIUM_ARGS
 from exports.loadbench import run_load
 from exports.pdf import bench_lines
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _ms(seconds: float) -> str:
