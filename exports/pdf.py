@@ -85,9 +85,9 @@ def _table(view: ChartView) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...
     result = view.result
     header = tuple(view.chart.label(c) for c in result.columns)
     rows = tuple(tuple(fmt_cell(v) for v in row) for row in result.rows[:MAX_TABLE_ROWS])
-    widths = column_widths(header, rows)
-    limit = MAX_TEXT_TABLE_ROWS if widths else MAX_TABLE_ROWS
+    limit = MAX_TEXT_TABLE_ROWS if column_widths(header, rows) else MAX_TABLE_ROWS
     rows = rows[:limit]
+    widths = column_widths(header, rows)  # from the rows on paper: a long word further down is not printed
     note = ""
     if len(result.rows) > limit:
         note = f"The first {limit:,} of {len(result.rows):,} rows; the CSV download has them all."

@@ -3,6 +3,7 @@ the first MAX_TEXT_TABLE_ROWS rows with a note, so the Segmentation PDF is a rep
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -14,14 +15,16 @@ from pypdf import PdfReader
 
 from accounts.access import viewer_for
 from dashboards.charts.registry import workspace
-from dashboards.charts.service import load_chart
-from dashboards.filters import load_data_range, load_options, parse_filters
+from dashboards.charts.service import ChartView, load_chart
+from dashboards.filters import Filters, load_data_range, load_options, parse_filters
+from dashboards.warehouse.result import Result
 from exports import images
 from exports.pdf import (
     LINE_CHARS,
     MAX_TEXT_TABLE_ROWS,
     MIN_TEXT_SHARE,
     PAD_CHARS,
+    _table,
     column_widths,
     render_workspace_pdf,
 )
@@ -84,3 +87,21 @@ def test_the_segmentation_pdf_keeps_its_explorer_to_a_readable_length(warehouse:
     # Five or more rows a page with their summaries; the automatic layout made it two.
     explorer_pages = sum(1 for page in reader.pages if re.search(r"\bC\d{7}\b", page.extract_text()))
     assert explorer_pages <= MAX_TEXT_TABLE_ROWS // 4, explorer_pages
+
+
+def test_column_widths_come_from_the_rows_on_paper_only():
+    """A text table prints its first MAX_TEXT_TABLE_ROWS rows: a long word in a row after those must not
+    widen its column (and narrow the summaries) on paper."""
+    chart = workspace("insights").chart("latest_summaries")
+    assert chart is not None
+    printed = tuple((f"C{i:07d}", "EMEA", SUMMARY) for i in range(MAX_TEXT_TABLE_ROWS))
+    beyond = (("C9999999", "Asia-Pacific-and-Japan-and-Oceania", SUMMARY),) * 20
+    result = Result(("CUSTOMER_ID", "REGION", "SUMMARY_TEXT"), printed + beyond)
+    _, rows, note, widths = _table(
+        ChartView(chart, Filters("custom", dt.date(2026, 1, 1), dt.date(2026, 3, 31)), result=result)
+    )
+    assert rows == printed
+    assert f"first {MAX_TEXT_TABLE_ROWS:,} of {MAX_TEXT_TABLE_ROWS + 20:,} rows" in note
+    # The Region column needs what "Region" (its header, one character more for bold) needs: EMEA is shorter.
+    assert widths[1] == int(100 * (len("Region") + 1 + PAD_CHARS) / LINE_CHARS)
+    assert sum(widths) == 100
