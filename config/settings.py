@@ -255,7 +255,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Charts for PDFs and e-mails: Plotly through kaleido, driving Debian's Chromium (never a download).
-CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default=str(BASE_DIR / "bin" / "chromium-headless"))
 KALEIDO_IDLE_SECONDS = env.int("KALEIDO_IDLE_SECONDS", default=300)  # Chromium closed after this idle
 EXPORT_LINK_HOURS = env.int("EXPORT_LINK_HOURS", default=24)
 # The portal's address as seen by e-mail readers (links back to a view, unsubscribe links).

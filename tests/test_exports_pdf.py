@@ -4,6 +4,7 @@ downloadable by its owner only, until it expires."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from accounts.access import Viewer
 from dashboards.charts.registry import workspace
 from dashboards.charts.service import load_chart
 from dashboards.filters import load_data_range, load_options, parse_filters
+from exports.headless import OWN_UI_OFF
 from exports.models import ExportJob
 
 
@@ -138,5 +140,46 @@ def test_the_kaleido_chromium_closes_when_idle_and_the_next_chart_starts_it_agai
             time.sleep(0.2)
         assert not images.running()
         assert images.render(figure).lstrip().startswith(b"<svg")  # started again
+    finally:
+        images.stop()
+
+
+def _descendants(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def test_the_kaleido_chromium_builds_no_browser_ui_of_its_own(settings) -> None:
+    """kaleido starts Chromium through bin/chromium-headless (settings.CHROMIUM_PATH), which turns off the
+    WebUI address-bar pop-up: without it, a renderer of about 45 MB runs chrome://omnibox-popup."""
+    from exports import images
+
+    figure = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}]}
+    try:
+        for _ in range(3):
+            assert images.render(figure).lstrip().startswith(b"<svg")
+        time.sleep(2)  # the pop-up's renderer, when it comes, comes about a second after the window
+        commands = []
+        for pid in _descendants(os.getpid()):
+            try:
+                # Chromium's children rewrite their command line as one string: search it as a whole.
+                commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" "))
+            except OSError:
+                continue
+        renderers = [c for c in commands if b"--type=renderer" in c]
+        assert renderers, "kaleido's Chromium runs no renderer: the check would prove nothing"
+        assert [c for c in renderers if b"--top-chrome-webui" in c] == []
+        assert OWN_UI_OFF in Path(settings.CHROMIUM_PATH).read_text()  # the launcher's flag is this one
     finally:
         images.stop()

@@ -182,7 +182,7 @@ class Command(BaseCommand):
         except ImportError:
             self.stdout.write("Playwright is not installed (make install-dev); skipping the browser figures.")
             return
-        if not Path(CHROMIUM).exists():
+        if not CHROMIUM.exists():
             self.stdout.write(
                 f"{CHROMIUM} is missing (apt-get install chromium); skipping the browser figures."
             )
@@ -219,7 +219,7 @@ class Command(BaseCommand):
         try:
             self._wait_for(base)
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 self.stdout.write("Pages in Chromium (until every chart is drawn), median of runs:")
                 self.stdout.write(
                     f"  {'workspace':<28}{'cold':>10}{'1st part':>11}{'1st chart':>11}{'2nd visit':>11}{'new browser':>13}"
