@@ -11,13 +11,15 @@ from . import audit
 from .access import roles_for
 
 # URL names a signed-in person with no role may still reach: signing out, the no-access page itself,
-# the sign-in pages (to sign in as someone else), single sign-on's own endpoints and the health check.
+# the sign-in pages (to sign in as someone else), single sign-on's own endpoints, the health check and the
+# browser's icon.
 OPEN_TO_EVERYONE = frozenset(
     {
         "logout",
         "no_access",
         "login",
         "healthz",
+        "favicon",
         "oidc_authentication_init",
         "oidc_authentication_callback",
         "oidc_logout",

@@ -55,7 +55,14 @@ def oidc_settings(
         "OIDC_USERNAME_ALGO": "accounts.oidc.username_from_claims",
         "OIDC_AUTHENTICATION_CALLBACK_URL": "oidc_authentication_callback",
         "LOGIN_REDIRECT_URL_FAILURE": "/accounts/login/?sso=failed",
-        "OIDC_EXEMPT_URLS": ["logout", "no_access", "login", "healthz", "oidc_authentication_callback"],
+        "OIDC_EXEMPT_URLS": [
+            "logout",
+            "no_access",
+            "login",
+            "healthz",
+            "favicon",
+            "oidc_authentication_callback",
+        ],
     }
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import adoption, customers, feedback, freshness, health, presets, views
+from . import adoption, customers, favicon, feedback, freshness, health, presets, views
 from .campaigns import views as campaigns
 from .churn import views as churn
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("data-version", freshness.data_version, name="data_version"),
     path("feedback/", feedback.give_feedback, name="feedback"),
     path("adoption/", adoption.adoption_page, name="adoption"),

@@ -163,3 +163,20 @@ def test_the_user_menu_links_the_admin_for_administrators_only(client, warehouse
     assert 'href="/admin/"' not in client.get("/w/overview/").content.decode()
     client.force_login(role_user("Support lead"))
     assert 'href="/admin/"' not in client.get("/w/overview/").content.decode()
+
+
+def test_the_browsers_icon_request_finds_the_portal_icon_for_everyone(client, role_user):
+    """Browsers ask for /favicon.ico on a tab whose document names no icon (JSON, a PDF): anyone, signed
+    in or not, with or without a role, is sent to the portal's icon, which is served."""
+    people = [None, role_user("", username="nobody"), role_user("Executive")]
+    for person in people:
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        response = client.get("/favicon.ico")
+        assert response.status_code == 302, person
+        assert response["Location"].startswith("/static/favicon") and response["Location"].endswith(".svg")
+        icon = client.get(response["Location"])
+        assert icon.status_code == 200
+        assert icon["Content-Type"].startswith("image/svg+xml")
+    assert client.post("/favicon.ico").status_code == 405
