@@ -251,7 +251,8 @@ class Command(BaseCommand):
                 "cold: empty query cache, new browser profile; 1st part: the first part shown on the cold load"
                 " (the match count counts; the measure before 2026-12-05); 1st chart: the first chart panel or"
                 " KPI row drawn on the cold load; 2nd visit: the same page again; new browser: warm server,"
-                " new browser profile."
+                " new browser profile. Chromium runs without its own address-bar pop-up (exports/headless.py):"
+                " figures before 2026-12-05 include building it, 300-500 ms of the cold and new-browser loads."
             )
         finally:
             server.terminate()
