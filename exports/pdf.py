@@ -8,6 +8,7 @@ headers, page numbers, and no chart cut across pages (see templates/exports/pdf.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -51,19 +52,26 @@ PAD_CHARS = 2  # a cell's padding, in characters
 MIN_TEXT_SHARE = 25  # % of the width the text columns keep at least
 
 
+def pieces(value: str) -> list[str]:
+    """What a line may break between: words at spaces, and after a hyphen ("first-", "repeat-", "purchase")."""
+    return re.findall(r"[^\s-]*-|[^\s-]+", value)
+
+
 def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:
     """Widths in % for a table with text columns: each other column gets what its longest word needs
-    (it wraps at spaces; a header's word one character more, for bold), the text columns share the rest;
+    (it wraps at spaces and after hyphens; a header's word one character more, for bold), the text
+    columns share the rest by how much text they hold, each at least what its longest word needs;
     () when no column or every column is text.
 
     Left to the automatic layout, a summary column got what the short columns left over on one line each
-    (about 30 mm of A4), and the Segment explorer ran to some 250 pages."""
+    (about 30 mm of A4), and the Segment explorer ran to some 250 pages. Shared equally, a column of
+    short themes took as much room as the summaries beside it."""
     text = [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
     if not any(text) or all(text):
         return ()
 
     def longest_word(value: str) -> int:
-        return max((len(word) for word in value.split()), default=1)
+        return max((len(piece) for piece in pieces(value)), default=1)
 
     need = [
         100
@@ -74,9 +82,13 @@ def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) ->
     short = sum(n for n, t in zip(need, text, strict=True) if not t)
     scale = min(1.0, (100 - MIN_TEXT_SHARE) / short)  # too many short columns: they wrap inside words
     widths = [0 if t else max(1, int(n * scale)) for n, t in zip(need, text, strict=True)]
-    rest, texts = 100 - sum(widths), sum(text)
-    widths = [rest // texts if t else w for w, t in zip(widths, text, strict=True)]
-    widths[text.index(True)] += 100 - sum(widths)  # rounding: the first text column takes what is left
+    rest = 100 - sum(widths)
+    texts = [i for i, t in enumerate(text) if t]
+    held = {i: sum(len(row[i]) for row in rows) for i in texts}
+    for i in texts:
+        widths[i] = max(min(int(need[i]), rest // len(texts)), int(rest * held[i] / sum(held.values())))
+    # Rounding and the floors: the column holding the most text takes what is left (or gives it).
+    widths[max(texts, key=lambda i: held[i])] += 100 - sum(widths)
     return tuple(widths)
 
 

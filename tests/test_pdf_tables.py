@@ -21,11 +21,13 @@ from dashboards.warehouse.result import Result
 from exports import images
 from exports.pdf import (
     LINE_CHARS,
+    LONG_TEXT,
     MAX_TEXT_TABLE_ROWS,
     MIN_TEXT_SHARE,
     PAD_CHARS,
     _table,
     column_widths,
+    pieces,
     render_workspace_pdf,
 )
 from tests.test_exports_pdf import person
@@ -44,6 +46,41 @@ def test_a_text_column_shares_what_the_short_columns_leave():
     assert widths[0] == int(100 * (len("Customer") + 1 + PAD_CHARS) / LINE_CHARS)  # the header's word
     assert widths[1] == int(100 * (len("Region") + 1 + PAD_CHARS) / LINE_CHARS)
     assert widths[2] == 100 - widths[0] - widths[1]
+
+
+def test_text_columns_share_the_rest_by_how_much_text_they_hold():
+    """Summaries beside short themes (a few over LONG_TEXT): the summaries get the room, the themes what
+    their longest word needs; shared equally, the themes took as much as the summaries."""
+    themes = "positive sentiment, billing issues, high value, glowing reviews, recurring tickets"
+    assert len(themes) > LONG_TEXT
+    header = ("Customer", "Summary", "Key themes")
+    rows = ((f"C{1:07d}", SUMMARY * 3, themes), (f"C{2:07d}", SUMMARY * 3, "billing issues"))
+    widths = column_widths(header, rows)
+    assert sum(widths) == 100
+    customer = int(100 * (len("Customer") + 1 + PAD_CHARS) / LINE_CHARS)
+    assert widths[0] == customer
+    rest = 100 - customer
+    held = len(SUMMARY) * 3 * 2, len(themes) + len("billing issues")
+    assert widths[2] == int(rest * held[1] / sum(held))  # more than its longest word ("sentiment,") needs
+    assert widths[1] == rest - widths[2]
+
+
+def test_a_text_column_keeps_at_least_what_its_longest_word_needs():
+    header = ("Customer", "Summary", "Note")
+    note = "abcdefghijk " * 7  # a little text over LONG_TEXT, in words of 11 letters
+    assert len(note) > LONG_TEXT
+    rows = ((f"C{1:07d}", SUMMARY * 20, note),)
+    widths = column_widths(header, rows)
+    assert widths[2] == int(100 * (11 + PAD_CHARS) / LINE_CHARS)
+    assert sum(widths) == 100
+
+
+def test_words_break_after_hyphens_as_on_paper():
+    assert pieces("a first-repeat-purchase incentive") == ["a", "first-", "repeat-", "purchase", "incentive"]
+    header = ("Customer", "Action", "Summary")
+    rows = (("C0000001", "Send a first-repeat-purchase incentive.", SUMMARY),)
+    widths = column_widths(header, rows)
+    assert widths[1] == int(100 * (len("incentive.") + PAD_CHARS) / LINE_CHARS)  # not "first-repeat-purchase"
 
 
 def test_many_short_columns_leave_the_text_its_share():
