@@ -53,8 +53,9 @@ MIN_TEXT_SHARE = 25  # % of the width the text columns keep at least
 
 
 def pieces(value: str) -> list[str]:
-    """What a line may break between: words at spaces, and after a hyphen ("first-", "repeat-", "purchase")."""
-    return re.findall(r"[^\s-]*-|[^\s-]+", value)
+    """What a line may break between: words at spaces, and after a hyphen before a letter ("first-",
+    "repeat-", "purchase"); never between a hyphen and a digit (Unicode line breaking: "2026-12-05")."""
+    return [piece for word in value.split() for piece in re.split(r"(?<=-)(?=[^\d-])", word) if piece]
 
 
 def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:

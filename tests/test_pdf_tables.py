@@ -76,7 +76,10 @@ def test_a_text_column_keeps_at_least_what_its_longest_word_needs():
 
 
 def test_words_break_after_hyphens_as_on_paper():
-    assert pieces("a first-repeat-purchase incentive") == ["a", "first-", "repeat-", "purchase", "incentive"]
+    assert pieces("a first-repeat-purchase incentive 2026-12-05 ZD-363888") == [
+        *("a", "first-", "repeat-", "purchase", "incentive"),
+        *("2026-12-05", "ZD-363888"),  # no break between a hyphen and a digit
+    ]
     header = ("Customer", "Action", "Summary")
     rows = (("C0000001", "Send a first-repeat-purchase incentive.", SUMMARY),)
     widths = column_widths(header, rows)
