@@ -41,6 +41,7 @@ class Block:
     text: tuple[str, ...] = ()
     note: str = ""
     widths: tuple[int, ...] = ()  # per table column, % of the width; () leaves it to the automatic layout
+    wide: bool = False  # a table printed across a landscape page
 
 
 LONG_TEXT = 80  # a value longer than this makes its column a text column
@@ -48,6 +49,8 @@ MAX_TEXT_TABLE_ROWS = 100  # a table with a text column (summaries) shows at mos
 LINE_CHARS = (
     92  # characters of the table's 8 pt type across the A4 text width (182 mm, ~2 mm each, bold and digits)
 )
+# The same on an A4 landscape page (a table whose short columns do not fit across portrait): 269 mm.
+WIDE_LINE_CHARS = LINE_CHARS * (297 - 28) // (210 - 28)
 PAD_CHARS = 2  # a cell's padding, in characters
 MIN_TEXT_SHARE = 25  # % of the width the text columns keep at least
 
@@ -58,28 +61,48 @@ def pieces(value: str) -> list[str]:
     return [piece for word in value.split() for piece in re.split(r"(?<=-)(?=[^\d-])", word) if piece]
 
 
-def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:
-    """Widths in % for a table with text columns: each other column gets what its longest word needs
-    (it wraps at spaces and after hyphens; a header's word one character more, for bold), the text
-    columns share the rest by how much text they hold, each at least what its longest word needs;
-    () when no column or every column is text.
-
-    Left to the automatic layout, a summary column got what the short columns left over on one line each
-    (about 30 mm of A4), and the Segment explorer ran to some 250 pages. Shared equally, a column of
-    short themes took as much room as the summaries beside it."""
-    text = [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
-    if not any(text) or all(text):
-        return ()
+def _needs(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], line_chars: int) -> list[float]:
+    """Each column's longest word (a header's one character more, for bold) and padding, in % of a line."""
 
     def longest_word(value: str) -> int:
         return max((len(piece) for piece in pieces(value)), default=1)
 
-    need = [
+    return [
         100
         * (max(longest_word(header[i]) + 1, *(longest_word(row[i]) for row in rows)) + PAD_CHARS)
-        / LINE_CHARS
+        / line_chars
         for i in range(len(header))
     ]
+
+
+def _text_columns(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[bool]:
+    return [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
+
+
+def needs_landscape(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> bool:
+    """A table with text columns whose other columns' words do not fit across portrait A4 beside them."""
+    text = _text_columns(header, rows)
+    if not any(text) or all(text):
+        return False
+    need = _needs(header, rows, LINE_CHARS)
+    return sum(n for n, t in zip(need, text, strict=True) if not t) > 100 - MIN_TEXT_SHARE
+
+
+def column_widths(
+    header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], *, line_chars: int = LINE_CHARS
+) -> tuple[int, ...]:
+    """Widths in % for a table with text columns: each other column gets what its longest word needs
+    (it wraps at spaces and after hyphens; a header's word one character more, for bold), the text
+    columns share the rest by how much text they hold, each at least what its longest word needs;
+    () when no column or every column is text. `line_chars`: characters across the page.
+
+    Left to the automatic layout, a summary column got what the short columns left over on one line each
+    (about 30 mm of A4), and the Segment explorer ran to some 250 pages. Shared equally, a column of
+    short themes took as much room as the summaries beside it."""
+    text = _text_columns(header, rows)
+    if not any(text) or all(text):
+        return ()
+    need = _needs(header, rows, line_chars)
     short = sum(n for n, t in zip(need, text, strict=True) if not t)
     scale = min(1.0, (100 - MIN_TEXT_SHARE) / short)  # too many short columns: they wrap inside words
     widths = [0 if t else max(1, int(n * scale)) for n, t in zip(need, text, strict=True)]
@@ -93,18 +116,30 @@ def column_widths(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) ->
     return tuple(widths)
 
 
-def _table(view: ChartView) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], str, tuple[int, ...]]:
+@dataclass(frozen=True)
+class PaperTable:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str
+    widths: tuple[int, ...]
+    wide: bool
+
+
+def paper_table(view: ChartView) -> PaperTable:
+    """The rows of a table chart as paper shows them, its column widths, and whether it needs landscape."""
     assert view.result is not None
     result = view.result
     header = tuple(view.chart.label(c) for c in result.columns)
     rows = tuple(tuple(fmt_cell(v) for v in row) for row in result.rows[:MAX_TABLE_ROWS])
     limit = MAX_TEXT_TABLE_ROWS if column_widths(header, rows) else MAX_TABLE_ROWS
     rows = rows[:limit]
-    widths = column_widths(header, rows)  # from the rows on paper: a long word further down is not printed
+    # From the rows on paper: a long word further down is not printed.
+    wide = needs_landscape(header, rows)
+    widths = column_widths(header, rows, line_chars=WIDE_LINE_CHARS if wide else LINE_CHARS)
     note = ""
     if len(result.rows) > limit:
         note = f"The first {limit:,} of {len(result.rows):,} rows; the CSV download has them all."
-    return header, rows, note, widths
+    return PaperTable(header, rows, note, widths, wide)
 
 
 def block(view: ChartView) -> Block:
@@ -121,14 +156,15 @@ def block(view: ChartView) -> Block:
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
         return Block(**base, kind="image", image=uri, text=(view.summary,), note=ignored)
     if chart.kind is Kind.TABLE:
-        header, rows, note, widths = _table(view)
+        table = paper_table(view)
         return Block(
             **base,
             kind="table",
-            header=header,
-            rows=rows,
-            note=" ".join(n for n in (note, ignored) if n),
-            widths=widths,
+            header=table.header,
+            rows=table.rows,
+            note=" ".join(n for n in (table.note, ignored) if n),
+            widths=table.widths,
+            wide=table.wide,
         )
     if chart.kind is Kind.NARRATIVE and view.result is not None:
         return Block(

@@ -25,8 +25,10 @@ from exports.pdf import (
     MAX_TEXT_TABLE_ROWS,
     MIN_TEXT_SHARE,
     PAD_CHARS,
-    _table,
+    WIDE_LINE_CHARS,
     column_widths,
+    needs_landscape,
+    paper_table,
     pieces,
     render_workspace_pdf,
 )
@@ -135,13 +137,51 @@ def test_column_widths_come_from_the_rows_on_paper_only():
     chart = workspace("insights").chart("latest_summaries")
     assert chart is not None
     printed = tuple((f"C{i:07d}", "EMEA", SUMMARY) for i in range(MAX_TEXT_TABLE_ROWS))
-    beyond = (("C9999999", "Asia-Pacific-and-Japan-and-Oceania", SUMMARY),) * 20
+    beyond = (("C9999999", "Northeasternmostregion", SUMMARY),) * 20
     result = Result(("CUSTOMER_ID", "REGION", "SUMMARY_TEXT"), printed + beyond)
-    _, rows, note, widths = _table(
+    table = paper_table(
         ChartView(chart, Filters("custom", dt.date(2026, 1, 1), dt.date(2026, 3, 31)), result=result)
     )
-    assert rows == printed
-    assert f"first {MAX_TEXT_TABLE_ROWS:,} of {MAX_TEXT_TABLE_ROWS + 20:,} rows" in note
+    assert table.rows == printed and not table.wide
+    assert f"first {MAX_TEXT_TABLE_ROWS:,} of {MAX_TEXT_TABLE_ROWS + 20:,} rows" in table.note
+    widths = table.widths
     # The Region column needs what "Region" (its header, one character more for bold) needs: EMEA is shorter.
     assert widths[1] == int(100 * (len("Region") + 1 + PAD_CHARS) / LINE_CHARS)
     assert sum(widths) == 100
+
+
+def test_a_text_table_with_many_short_columns_goes_landscape_where_its_words_fit():
+    """Nine short columns beside a description need more than portrait A4 leaves them (they broke inside
+    "Created" and "Customer"): the table gets a landscape page, where each gets what its longest word needs."""
+    header = ("Created", "Ticket", "Customer", "Priority", "Status", "Category", "Description", "Channel")
+    rows = (
+        ("2026-12-05 20:59", "ZD-363888", "C0029968", "Medium", "pending", "Technical", SUMMARY, "Email"),
+    )
+    short = [i for i, h in enumerate(header) if h != "Description"]
+    need = {i: max(len(header[i]) + 1, *(len(w) for w in rows[0][i].split())) + PAD_CHARS for i in short}
+    assert sum(100 * n / LINE_CHARS for n in need.values()) > 100 - MIN_TEXT_SHARE  # not on portrait
+    assert needs_landscape(header, rows)
+    widths = column_widths(header, rows, line_chars=WIDE_LINE_CHARS)
+    assert [widths[i] for i in short] == [int(100 * need[i] / WIDE_LINE_CHARS) for i in short]
+    assert sum(widths) == 100
+    assert not needs_landscape(("Customer", "Summary"), (("C0000001", SUMMARY),))
+    assert not needs_landscape(("Customer", "Region"), (("C0000001", "EMEA"),))
+
+
+def test_the_recent_tickets_pdf_prints_its_table_on_landscape_pages(warehouse: Path) -> None:
+    user = person("tess.tickets")
+    viewer = viewer_for(User.objects.get(username=user.username))
+    try:
+        pdf = render_workspace_pdf("support", "preset=last_90&tab=Recent+tickets", viewer)
+    finally:
+        images.stop()
+    reader = PdfReader(io.BytesIO(pdf))
+    shapes = [
+        ("landscape" if page.mediabox.width > page.mediabox.height else "portrait", page.extract_text())
+        for page in reader.pages
+    ]
+    assert shapes[0][0] == "portrait"  # the title, filters and key figures
+    ticket_pages = [shape for shape, text in shapes if re.search(r"\bZD-\d+", text)]
+    assert ticket_pages and set(ticket_pages) == {"landscape"}
+    first = next(text for _, text in shapes if "ZD-" in text)
+    assert "Created Ticket Customer Priority Status Category" in first  # whole words, not "Create d"
