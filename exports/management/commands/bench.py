@@ -12,7 +12,6 @@ import secrets
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from dashboards.queries import compile_file
 from dashboards.warehouse import client
 from exports.cachebench import cache_lines
 from exports.headless import CHROMIUM, CHROMIUM_ARGS
-from exports.loadbench import run_load
+from exports.loadbench import GUNICORN, run_load
 from exports.pdf import bench_lines
 
 
@@ -196,22 +195,7 @@ class Command(BaseCommand):
         port = _free_port()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "-c",
-                "config/gunicorn.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
+            [*GUNICORN, "--bind", f"127.0.0.1:{port}"],  # as the load bench starts it
             env=env,
             cwd=settings.BASE_DIR,
         )
