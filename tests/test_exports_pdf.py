@@ -3,12 +3,13 @@ downloadable by its owner only, until it expires."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import os
 import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from django.contrib.auth.models import Group, User
 from django.http import QueryDict
@@ -144,22 +145,6 @@ def test_the_kaleido_chromium_closes_when_idle_and_the_next_chart_starts_it_agai
         images.stop()
 
 
-def _descendants(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
 def test_the_kaleido_chromium_builds_no_browser_ui_of_its_own(settings) -> None:
     """kaleido starts Chromium through bin/chromium-headless (settings.CHROMIUM_PATH), which turns off the
     WebUI address-bar pop-up: without it, a renderer of about 45 MB runs chrome://omnibox-popup."""
@@ -170,16 +155,14 @@ def test_the_kaleido_chromium_builds_no_browser_ui_of_its_own(settings) -> None:
         for _ in range(3):
             assert images.render(figure).lstrip().startswith(b"<svg")
         time.sleep(2)  # the pop-up's renderer, when it comes, comes about a second after the window
-        commands = []
-        for pid in _descendants(os.getpid()):
-            try:
-                # Chromium's children rewrite their command line as one string: search it as a whole.
-                commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" "))
-            except OSError:
-                continue
-        renderers = [c for c in commands if b"--type=renderer" in c]
+        commands: list[str] = []
+        for child in psutil.Process().children(recursive=True):
+            # Chromium's children rewrite their command line as one string: search it as a whole.
+            with contextlib.suppress(psutil.Error):
+                commands.append(" ".join(child.cmdline()))
+        renderers = [c for c in commands if "--type=renderer" in c]
         assert renderers, "kaleido's Chromium runs no renderer: the check would prove nothing"
-        assert [c for c in renderers if b"--top-chrome-webui" in c] == []
+        assert [c for c in renderers if "--top-chrome-webui" in c] == []
         assert OWN_UI_OFF in Path(settings.CHROMIUM_PATH).read_text()  # the launcher's flag is this one
     finally:
         images.stop()
