@@ -75,14 +75,16 @@ def _needs(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...], line_char
     ]
 
 
-def _text_columns(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[bool]:
-    return [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
+def _text_columns(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[bool] | None:
+    """Which columns are text columns; None when none or every one is (the automatic layout)."""
+    text = [any(len(row[i]) > LONG_TEXT for row in rows) for i in range(len(header))]
+    return text if any(text) and not all(text) else None
 
 
 def needs_landscape(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> bool:
     """A table with text columns whose other columns' words do not fit across portrait A4 beside them."""
     text = _text_columns(header, rows)
-    if not any(text) or all(text):
+    if text is None:
         return False
     need = _needs(header, rows, LINE_CHARS)
     return sum(n for n, t in zip(need, text, strict=True) if not t) > 100 - MIN_TEXT_SHARE
@@ -100,7 +102,7 @@ def column_widths(
     (about 30 mm of A4), and the Segment explorer ran to some 250 pages. Shared equally, a column of
     short themes took as much room as the summaries beside it."""
     text = _text_columns(header, rows)
-    if not any(text) or all(text):
+    if text is None:
         return ()
     need = _needs(header, rows, line_chars)
     short = sum(n for n, t in zip(need, text, strict=True) if not t)
@@ -131,7 +133,7 @@ def paper_table(view: ChartView) -> PaperTable:
     result = view.result
     header = tuple(view.chart.label(c) for c in result.columns)
     rows = tuple(tuple(fmt_cell(v) for v in row) for row in result.rows[:MAX_TABLE_ROWS])
-    limit = MAX_TEXT_TABLE_ROWS if column_widths(header, rows) else MAX_TABLE_ROWS
+    limit = MAX_TEXT_TABLE_ROWS if _text_columns(header, rows) else MAX_TABLE_ROWS
     rows = rows[:limit]
     # From the rows on paper: a long word further down is not printed.
     wide = needs_landscape(header, rows)
