@@ -76,7 +76,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+def wait_for_server(base: str, process: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
+    """Until `base` answers /healthz (any status: 503 names what is down); raises if `process` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -265,7 +266,7 @@ def run_load(*, seconds: int, connections: int, workspaces: int) -> Iterator[str
     )
     base = f"http://{HOST}:{port}"
     try:
-        _wait_for(base, web)
+        wait_for_server(base, web)
         started = time.perf_counter()
         sizes = []
         for path in paths:

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import time
@@ -34,18 +33,12 @@ from dashboards.queries import compile_file
 from dashboards.warehouse import client
 from exports.cachebench import cache_lines
 from exports.headless import CHROMIUM, CHROMIUM_ARGS
-from exports.loadbench import GUNICORN, run_load
+from exports.loadbench import GUNICORN, free_port, run_load, wait_for_server
 from exports.pdf import bench_lines
 
 
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def churn_bench_lines(path: Path) -> list[str]:
@@ -192,7 +185,7 @@ class Command(BaseCommand):
         user.save()
         # The starting role that opens every workspace (roles map from groups of the same name).
         user.groups.add(Group.objects.get_or_create(name="Administrator")[0])
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
         server = subprocess.Popen(
             [*GUNICORN, "--bind", f"127.0.0.1:{port}"],  # as the load bench starts it
@@ -201,7 +194,7 @@ class Command(BaseCommand):
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            self._wait_for(base)
+            wait_for_server(base, server)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 self.stdout.write("Pages in Chromium (until every chart is drawn), median of runs:")
@@ -241,21 +234,6 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=10)
-
-    @staticmethod
-    def _wait_for(base: str) -> None:
-        import urllib.error
-        import urllib.request
-
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)
-                return
-            except urllib.error.HTTPError:
-                return  # it answered (503 names what is down); the server is up
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("the benchmark server did not start")
 
     @staticmethod
     def _signed_in(browser: Any, base: str, password: str) -> Any:
