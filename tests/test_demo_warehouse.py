@@ -520,6 +520,25 @@ def test_insight_summaries_describe_the_customer_without_naming_them(
     assert scalar(con, "SELECT MIN(length(CUSTOMER_SUMMARY)) > 80 FROM ANALYTICS.INSIGHT_SUMMARIES")
 
 
+def test_insight_summaries_write_amounts_with_grouped_thousands_and_two_decimals(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    """Money as people write it ("worth 7,025.10 in total"), not the bare "7025.10" of a cast."""
+    rows = frame(
+        con,
+        """
+        SELECT s.CUSTOMER_SUMMARY, c.LIFETIME_VALUE FROM ANALYTICS.INSIGHT_SUMMARIES AS s
+        JOIN ANALYTICS.CUSTOMER_BASE AS c USING (CUSTOMER_ID) WHERE c.TOTAL_ORDERS > 0
+        """,
+    )
+    written = rows.CUSTOMER_SUMMARY.str.extract(r" worth (\S+) in total,", expand=False)
+    expected = rows.LIFETIME_VALUE.map(lambda v: f"{v:,.2f}")
+    assert written.notna().all()
+    assert (rows.LIFETIME_VALUE >= 1000).sum() > 0  # the grouping is exercised
+    wrong = rows[written != expected]
+    assert wrong.empty, wrong.head().to_string()
+
+
 # --- The build: determinism and atomic writes ----------------------------------------------------
 
 

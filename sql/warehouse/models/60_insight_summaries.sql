@@ -2,6 +2,8 @@
 -- customer's signals (the kind of text an LLM summary would give, without the LLM). It names no
 -- person: names and e-mail are PII, and this column is shown to roles without PII access.
 -- KEY_THEMES is a comma-separated list; RECOMMENDED_ACTION follows the churn risk and persona.
+-- Amounts read as people write them, with thousands grouped and two decimals ("7,025.10"), and no
+-- currency symbol: that is the portal's display setting, not the warehouse's.
 WITH facts AS (
     SELECT
         c.CUSTOMER_ID,
@@ -11,6 +13,11 @@ WITH facts AS (
         c.SIGNUP_DATE,
         c.TOTAL_ORDERS,
         c.LIFETIME_VALUE,
+        -- LIFETIME_VALUE in groups of three digits (millions, thousands, units) and its cents.
+        CAST(FLOOR(c.LIFETIME_VALUE / 1000000) AS BIGINT) AS LTV_MILLIONS,
+        CAST(MOD(FLOOR(c.LIFETIME_VALUE / 1000), 1000) AS BIGINT) AS LTV_THOUSANDS,
+        CAST(MOD(FLOOR(c.LIFETIME_VALUE), 1000) AS BIGINT) AS LTV_UNITS,
+        CAST(MOD(ROUND(c.LIFETIME_VALUE * 100), 100) AS BIGINT) AS LTV_CENTS,
         c.LAST_PURCHASE_DATE,
         c.IS_ACTIVE,
         ps.DERIVED_PERSONA,
@@ -46,7 +53,15 @@ SELECT
         WHEN TOTAL_ORDERS = 0 THEN ' No completed orders yet.'
         ELSE
             ' ' || CAST(TOTAL_ORDERS AS VARCHAR) || ' completed orders worth '
-            || CAST(LIFETIME_VALUE AS VARCHAR) || ' in total, the last on '
+            || CASE
+                WHEN LTV_MILLIONS > 0
+                    THEN CAST(LTV_MILLIONS AS VARCHAR) || ','
+                    || LPAD(CAST(LTV_THOUSANDS AS VARCHAR), 3, '0') || ','
+                    || LPAD(CAST(LTV_UNITS AS VARCHAR), 3, '0')
+                WHEN LTV_THOUSANDS > 0
+                    THEN CAST(LTV_THOUSANDS AS VARCHAR) || ',' || LPAD(CAST(LTV_UNITS AS VARCHAR), 3, '0')
+                ELSE CAST(LTV_UNITS AS VARCHAR)
+            END || '.' || LPAD(CAST(LTV_CENTS AS VARCHAR), 2, '0') || ' in total, the last on '
             || CAST(LAST_PURCHASE_DATE AS VARCHAR) || '.'
     END
     || CASE
