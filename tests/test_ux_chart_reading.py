@@ -91,3 +91,31 @@ def test_a_scatter_over_star_ratings_has_a_tick_for_every_star():
     rows = tuple((s, 0.1 * s) for s in range(1, 6))
     fig = build_figure(chart, Result(("REVIEW_RATING", "SENTIMENT"), rows))
     assert fig["layout"]["xaxis"]["dtick"] == 1
+
+
+def test_a_flow_node_keeps_its_colour_at_every_step():
+    """'Billing' and 'Billing (next)' are one category, 'web (1st)' and 'web (2nd)' one channel: each
+    pair is drawn in one colour, and different categories in different colours."""
+    chart = _chart(kind=Kind.SANKEY, x="SOURCE", target="TARGET", y=("N",), fmt=Fmt.INT)
+    rows = (
+        ("Billing", "Shipping (next)", 5),
+        ("Shipping", "Billing (next)", 4),
+        ("Billing", "Billing (next)", 3),
+        ("Returns", "Returns (next)", 2),
+    )
+    trace = build_figure(chart, Result(("SOURCE", "TARGET", "N"), rows))["data"][0]
+    colour = dict(zip(trace["node"]["label"], trace["node"]["color"], strict=True))
+    assert colour["Billing"] == colour["Billing (next)"]
+    assert colour["Shipping"] == colour["Shipping (next)"]
+    assert colour["Returns"] == colour["Returns (next)"]
+    assert len({colour["Billing"], colour["Shipping"], colour["Returns"]}) == 3
+    # A link takes its source's colour, so the flows out of one category read as one.
+    sources = [trace["node"]["label"][i] for i in trace["link"]["source"]]
+    assert (
+        trace["link"]["color"][sources.index("Shipping")] != trace["link"]["color"][sources.index("Billing")]
+    )
+
+    steps = Result(("SOURCE", "TARGET", "N"), (("web (1st)", "web (2nd)", 9), ("web (2nd)", "app (3rd)", 4)))
+    trace = build_figure(chart, steps)["data"][0]
+    colour = dict(zip(trace["node"]["label"], trace["node"]["color"], strict=True))
+    assert colour["web (1st)"] == colour["web (2nd)"] != colour["app (3rd)"]

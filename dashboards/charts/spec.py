@@ -19,7 +19,8 @@ class Kind(StrEnum):
     DONUT      x is the label, y[0] the value.
     HEATMAP    x the column category, `series` the row category, y[0] the cell value.
     TREEMAP    x the label, y[0] the size, optional `parent` column.
-    SANKEY     x the source node, `target` the target node, y[0] the flow.
+    SANKEY     x the source node, `target` the target node, y[0] the flow. A label may end in its
+               step in parentheses ('web (2nd)'); nodes of the same name share one colour.
     SCATTER    x and y[0] numeric; optional `size` (bubbles), `series` (colour groups), `hover`
                columns, `link` (a CUSTOMER_ID column: clicking a point opens that customer).
     SCATTER3D  x, y[0] and `z` numeric; `series` colours.

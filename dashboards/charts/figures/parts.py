@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...warehouse.result import Result
@@ -64,12 +65,24 @@ def _translucent(hex_color: str, alpha: float = 0.35) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+# A node label's trailing step in parentheses: "web (2nd)", "Billing (next)".
+_STEP = re.compile(r"\s*\([^()]*\)$")
+
+
+def node_kind(label: str) -> str:
+    """What a flow node stands for, without the step its label carries to keep the flow acyclic:
+    "web (1st)" and "web (2nd)" are both "web", "Billing (next)" is "Billing"."""
+    return _STEP.sub("", label) or label
+
+
 def sankey(chart: Chart, result: Result, palette: str) -> Figure:
     rows = result.records()
     nodes = list(dict.fromkeys([str(r[chart.x]) for r in rows] + [str(r[chart.target]) for r in rows]))
     index = {name: i for i, name in enumerate(nodes)}
+    # One colour per thing a node stands for, so a channel or category keeps its colour at every step.
     palette_colors = colors(palette)
-    node_colors = [palette_colors[i % len(palette_colors)] for i in range(len(nodes))]
+    kinds = {kind: i for i, kind in enumerate(dict.fromkeys(node_kind(n) for n in nodes))}
+    node_colors = [palette_colors[kinds[node_kind(n)] % len(palette_colors)] for n in nodes]
     trace = {
         "type": "sankey",
         "arrangement": "snap",
