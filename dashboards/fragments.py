@@ -9,6 +9,8 @@ The key holds everything that makes two fragments differ:
   invalidates a fragment the same moment it invalidates its result;
 - the viewer's scope and PII grants again (explicitly, not only through the SQL), and their export right;
 - the workspace, the chart, the query string (the fragment's links carry it) and the colour palette.
+- the code version (dashboards.code_version): a deploy that changes a builder, a template or the static
+  files never serves the HTML the old code rendered.
 
 Only complete answers are kept (no error state). A cache that fails is skipped: the fragment is built.
 """
@@ -30,6 +32,7 @@ from . import side_by_side
 from .charts.bundles import KINDS_3D, plotly_bundle
 from .charts.service import load_chart, named_params
 from .charts.spec import Chart, Kind, Workspace
+from .code_version import code_version
 from .filters import Filters
 from .queries import compile_file, scope_of
 from .warehouse import client
@@ -38,7 +41,7 @@ from .warehouse.result import CompiledQuery
 
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "frag5"  # bump when a fragment template or builder changes what it renders
+KEY_PREFIX = "frag6"  # the key also holds the code version (dashboards.code_version)
 
 
 def chart_queries(chart: Chart, filters: Filters, viewer: Viewer) -> list[CompiledQuery]:
@@ -78,6 +81,7 @@ def fragment_key(
             filters.querystring(),
             palette,
             tuple(extra),
+            code_version(),
         )
     )
     return f"{KEY_PREFIX}:{hashlib.sha256(material.encode()).hexdigest()}"

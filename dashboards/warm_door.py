@@ -18,7 +18,8 @@ It never answers what the full stack would not:
 - Signing out closes the session's door. Any change to roles, groups, a user or a preference closes
   every door at once (a new *epoch*: doors and pointers of an older epoch are refused), so a changed
   right or default view is always decided by the full stack.
-- The data version is part of the pointer: a refreshed warehouse answers nothing from the door.
+- The data version is part of the pointer: a refreshed warehouse answers nothing from the door. So is
+  the code version (dashboards.code_version): a deploy answers nothing the old code rendered.
 - Only complete answers are remembered, and only when the data version did not change while the
   answer was computed; with the cache failing or degraded to one process's memory, the door stays shut.
 
@@ -46,6 +47,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 
+from .code_version import code_version
 from .warehouse.client import WarehouseError, data_version
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,8 @@ def _session_id(raw: str) -> str:
 
 
 def _pointer_key(state: str, epoch: str, version: str, full_path: str) -> str:
-    material = f"{state}\0{epoch}\0{version}\0{full_path}".encode()
+    """Where the answer for `full_path` is remembered; the code version keeps a deploy's answers apart."""
+    material = f"{state}\0{epoch}\0{version}\0{code_version()}\0{full_path}".encode()
     return POINTER_PREFIX + hashlib.sha256(material).hexdigest()
 
 

@@ -1,8 +1,9 @@
 """Cache warming: after the warehouse changes, compute each workspace's default view for each role's scope.
 
 `warm_if_changed` runs from beat every minute (the periodic task "Warm the cache after a warehouse
-change"): when the warehouse's data version differs from the one last warmed, it computes, for every
-distinct role scope (one viewer per Role row, as a user holding only that role sees the portal), the
+change"): when the warehouse's data version (or the code version, after a deploy) differs from the
+one last warmed, it computes, for every distinct role scope (one viewer per Role row, as a user
+holding only that role sees the portal), the
 filter options, the data range, the match line and every chart fragment of the first tab of every
 workspace the role opens, with the default filters and the default preferences (preset, palette). Results land in the warehouse client's cache and
 the rendered fragments in the fragment cache, under exactly the keys a visitor's request looks up, so
@@ -28,6 +29,7 @@ from accounts.models import Role
 from dashboards import fragments
 from dashboards.charts.registry import WORKSPACES
 from dashboards.charts.spec import Chart, Workspace
+from dashboards.code_version import code_version
 from dashboards.filters import Filters, load_data_range, load_options, parse_filters
 from dashboards.models import Preference
 from dashboards.queries import compile_file, run_file
@@ -36,7 +38,7 @@ from dashboards.warehouse import client
 
 log = logging.getLogger(__name__)
 
-VERSION_KEY = "warm:version"  # the data version last warmed
+VERSION_KEY = "warm:version"  # the data and code versions last warmed
 LOCK_KEY = "warm:lock"
 LOCK_SECONDS = 15 * 60  # longer than a warming run; a dead worker's lock expires
 
@@ -164,18 +166,23 @@ def warm_all() -> Warmed:
     return warmed
 
 
+def _marker(version: str) -> str:
+    return f"{version}:{code_version()}"
+
+
 def warm_if_changed() -> Warmed | None:
     """Warm once per data version (across workers: a lock in the cache); None when there was nothing to do."""
     cache = caches["default"]
     version = client.data_version()
-    if cache.get(VERSION_KEY) == version:
+    # A deploy warms again too: the rendered fragments' keys hold the code version.
+    if cache.get(VERSION_KEY) == _marker(version):
         return None
     if not cache.add(LOCK_KEY, version, LOCK_SECONDS):
         return None  # another worker is warming
     try:
         warmed = warm_all()
         if warmed.version == client.data_version():  # chart errors are logged; not retried each minute
-            cache.set(VERSION_KEY, warmed.version, None)
+            cache.set(VERSION_KEY, _marker(warmed.version), None)
         return warmed
     finally:
         cache.delete(LOCK_KEY)

@@ -129,6 +129,16 @@ def test_warming_runs_once_per_data_version(warehouse, monkeypatch, cold_process
     assert tasks.warm_cache() == 0
 
 
+def test_the_warmer_warms_again_after_a_deploy(warehouse, cold_process, deploy):
+    """The rendered fragments' keys hold the code version: after a deploy, the same data is warmed again."""
+    assert warming.warm_if_changed() is not None
+    assert warming.warm_if_changed() is None  # same data, same code: nothing to do
+    deploy()
+    warmed = warming.warm_if_changed()
+    assert warmed is not None and warmed.fragments > 0 and warmed.failed == 0
+    assert warming.warm_if_changed() is None
+
+
 def test_a_warmed_fragment_holds_the_roles_own_numbers(warehouse, cold_process):
     warming.warm_all()
     client, user = client_with_role("Support lead")
