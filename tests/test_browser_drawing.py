@@ -143,3 +143,38 @@ def test_a_slow_part_on_the_first_screen_does_not_hold_up_the_rest(page: Page, p
     held[0].continue_()
     page.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
     assert page.locator(".matches").get_attribute("data-loaded") == "true"
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_right_hand_axis_title_stays_clear_of_the_legend_on_a_phone(
+    browser,
+    portal: str,  # noqa: F811
+    width: int,
+) -> None:
+    """The segment profile has a right-hand axis and a legend that wraps to three rows on a phone; its
+    plot keeps its full height there, so the axis title (longer than a 260 px plot is tall) stays below
+    the legend instead of running into it."""
+    context = browser.new_context(viewport={"width": width, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        sign_in(page, portal, "/w/segments/")
+        panel = page.locator('article[aria-labelledby="t-segment_profile"]')
+        panel.scroll_into_view_if_needed()
+        panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+        title = panel.locator(".g-y2title").bounding_box()
+        entries = [e.bounding_box() for e in panel.locator(".legend .traces").all()]
+        assert title and len(entries) == 3 and all(entries)
+        for entry in entries:
+            assert entry and not _overlap(entry, title), (entry, title)
+        assert panel.locator("[data-plot]").bounding_box()["height"] >= 300  # type: ignore[index]
+    finally:
+        context.close()
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
