@@ -165,3 +165,35 @@ def test_the_filters_and_charts_work_with_the_keyboard_alone(page, portal):
     wait_for_charts(page)
     assert "preset=last_7" in page.url
     page.screenshot(path="var/screenshots/overview-desktop.png", full_page=True)
+
+
+# Tick labels of every drawn plot that are hidden, or that reach past their plot's box (cut off).
+TICK_LABELS_NOT_SHOWN = """() => [...document.querySelectorAll('[data-plot].js-plotly-plot')].flatMap(plot => {
+    const box = plot.getBoundingClientRect();
+    const part = plot.closest('[data-chart-src]').getAttribute('data-chart-src').split('/')[4];
+    return [...plot.querySelectorAll('g[class$="tick"] text, g[class$="tick2"] text')]
+        .filter(t => t.textContent && (t.style.display === 'none' || (() => { const r = t.getBoundingClientRect();
+            return r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1; })()))
+        .map(t => part + ': ' + t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_every_tick_label_shows_whole_the_current_month_included(browser, portal, width):
+    """Plotly hides a label that would pass its plot's edge (on a monthly axis, the current month's);
+    the axes make room for it instead, at a desktop's and a small phone's width."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, portal)
+        wait_for_charts(page)
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # draw the plots below the screen
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-plot]')].every(d => d.dataset.drawn === 'true')",
+            timeout=30_000,
+        )
+        labels = page.locator("[data-plot] g[class$='tick'] text").count()
+        assert labels > 20
+        assert page.evaluate(TICK_LABELS_NOT_SHOWN) == []
+    finally:
+        context.close()

@@ -119,3 +119,19 @@ def test_a_flow_node_keeps_its_colour_at_every_step():
     trace = build_figure(chart, steps)["data"][0]
     colour = dict(zip(trace["node"]["label"], trace["node"]["color"], strict=True))
     assert colour["web (1st)"] == colour["web (2nd)"] != colour["app (3rd)"]
+
+
+def test_number_and_date_axes_make_room_for_their_labels_instead_of_hiding_them():
+    """Plotly's default on number and date axes hides a tick label that would pass the plot's edge (the
+    current month's, at the right), measuring every label each draw; these axes let automargin make
+    room instead, so every label shows."""
+    months = [dt.date(2026, m, 1) for m in range(1, 13)]
+    line = build_figure(
+        _chart(kind=Kind.LINE, x="MONTH", y=("REVENUE",), fmt=Fmt.MONEY),
+        Result(("MONTH", "REVENUE"), tuple((m, 10.0 * i) for i, m in enumerate(months))),
+    )["layout"]
+    dots = build_figure(
+        _chart(kind=Kind.SCATTER, x="A", y=("B",)), Result(("A", "B"), ((0.5, 1.5), (2.5, 3.5)))
+    )["layout"]
+    for axis in (line["xaxis"], line["yaxis"], dots["xaxis"], dots["yaxis"]):
+        assert axis["ticklabeloverflow"] == "allow" and axis["automargin"] is True

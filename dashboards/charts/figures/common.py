@@ -17,6 +17,11 @@ Figure = dict[str, Any]
 
 HOVER_FORMAT = {Fmt.INT: ",.0f", Fmt.PCT: ".1%", Fmt.MONEY: ",.2f", Fmt.FLOAT1: ",.1f", Fmt.FLOAT2: ",.2f"}
 TOOLBAR_PX = 28  # the height of Plotly's tool bar (modebar) over a plot's top right corner
+# Tick labels get room by automargin, never hidden by Plotly's overflow check ("hide past div", the
+# default on number and date axes), which measures every label with a forced layout, each plot, each
+# visit: about 20 ms of a workspace's drawing. The labels it hid were the last month's at the right
+# edge, which automargin now makes room for.
+LABELS_FIT = {"automargin": True, "ticklabeloverflow": "allow"}
 # Colour-blind-safe continuous scale for heatmaps.
 CONTINUOUS_SCALE = "Cividis"
 
@@ -60,7 +65,7 @@ def label_room(labels: Iterable[object]) -> int:
 
 def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, Any]:
     fmt = fmt or chart.fmt
-    axis: dict[str, Any] = {"title": {"text": title}, "zeroline": True, "automargin": True}
+    axis: dict[str, Any] = {"title": {"text": title}, "zeroline": True, **LABELS_FIT}
     axis["hoverformat"] = HOVER_FORMAT[fmt]
     if fmt is Fmt.PCT:
         axis["tickformat"] = ".0%"
@@ -72,7 +77,7 @@ def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, An
 
 
 def category_axis(chart: Chart, raw: list[Any]) -> dict[str, Any]:
-    axis: dict[str, Any] = {"title": {"text": chart.label(chart.x)}, "automargin": True}
+    axis: dict[str, Any] = {"title": {"text": chart.label(chart.x)}, **LABELS_FIT}
     dates = [v for v in dict.fromkeys(raw) if isinstance(v, dt.date)]
     if dates and all(isinstance(v, dt.date) for v in raw):
         timed = any(isinstance(d, dt.datetime) and d.time() != dt.time() for d in dates)
