@@ -178,3 +178,29 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
         and a["y"] < b["y"] + b["height"]
         and b["y"] < a["y"] + a["height"]
     )
+
+
+# An IntersectionObserver that never reports: what a plot waits for when it waits for the observer.
+SILENT_OBSERVER = """window.IntersectionObserver = function () {
+  return { observe: function () {}, unobserve: function () {}, disconnect: function () {} };
+};"""
+
+
+def test_the_first_screens_plots_are_drawn_without_waiting_for_the_observer(page: Page, portal: str) -> None:  # noqa: F811
+    """A part on the first screen draws its plots once they and plotly.js are there; only the parts
+    below wait for the observer's report (which comes a frame later), here one that never comes."""
+    page.set_viewport_size({"width": 1280, "height": 1100})  # the first row of charts is on it
+    page.add_init_script(SILENT_OBSERVER)
+    sign_in(page, portal)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-chart-src]')].every(e => e.dataset.loaded === 'true')",
+        timeout=30_000,
+    )
+    first_screen = page.evaluate(
+        "() => [...document.querySelectorAll('[data-plot]')]"
+        ".filter(d => d.closest('[data-chart-src]').getBoundingClientRect().top < window.innerHeight + 200).length"
+    )
+    assert first_screen >= 1
+    page.wait_for_function(f"() => ({DRAWN})() >= {first_screen}", timeout=10_000)
+    assert page.evaluate(DRAWN) < PLOTS  # the parts below were left to the (silent) observer
+    assert console_errors(page) == []

@@ -149,9 +149,12 @@
     });
   }, { rootMargin: "200px 0px" }) : null;
 
+  // A part on the first screen (see start) draws its plots as soon as they and plotly.js are there;
+  // the others wait for the observer, whose first report comes only with the next frame.
   function drawPlots(container) {
     container.querySelectorAll("[data-plot]").forEach(function (div) {
-      if (onScreen) onScreen.observe(div);
+      if (container.portalNear) whenPlotly(function () { draw(div); });
+      else if (onScreen) onScreen.observe(div);
       else whenPlotly(function () { draw(div); });
     });
   }
@@ -383,6 +386,7 @@
     var parts = Array.prototype.slice.call(document.querySelectorAll("[data-chart-src]"));
     var reach = window.innerHeight + 200;
     var near = parts.filter(function (part) { return part.getBoundingClientRect().top < reach; });
+    near.forEach(function (part) { part.portalNear = true; });
     var rest = parts.filter(function (part) { return near.indexOf(part) === -1; });
     if (!near.length || !rest.length) { parts.forEach(load); return; }
     var started = false;
