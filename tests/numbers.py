@@ -77,3 +77,12 @@ def assert_number(actual: str, expected: float | None, what: str = "") -> None:
 def assert_count(actual: str, expected: int, what: str = "") -> None:
     assert re.fullmatch(r"-?\d+", actual), f"{what}: {actual!r} is not a whole number"
     assert int(actual) == expected, what
+
+
+FOLDED_ROWS = re.compile(r'<script type="text/html" data-folded-rows>(.*?)</script>', re.S)
+
+
+def unfolded(html: str) -> str:
+    """A fragment as the browser shows it once its "Show data" is opened: the rows a closed one holds
+    as text (dashboards/table_rows.py) made into rows, as static/js/ux.js does."""
+    return FOLDED_ROWS.sub(lambda m: m.group(1), html)

@@ -125,7 +125,10 @@ def test_a_chart_downloads_as_csv_with_the_rows_it_plots(page, portal):
         panel.get_by_role("link", name="CSV of Churn risk of active customers").click()
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text())))
     assert rows[0] == ["CHURN_RISK", "CUSTOMERS"]
-    shown = panel.locator("table.data tbody tr").count()
+    panel.locator("details.show-data summary").click()  # its rows are made when it is opened
+    body = panel.locator("table.data tbody")
+    body.locator("tr").first.wait_for()
+    shown = body.locator("tr").count()
     assert len(rows) - 1 == shown > 0
 
 

@@ -122,3 +122,32 @@ def test_a_sort_before_any_paging_brings_in_every_row(page: Page, portal: str) -
     assert table.locator("tbody tr").count() == total
     assert page.locator(f"{EXPLORER} template[data-more-rows]").count() == 0
     assert table.locator("tbody tr:not([hidden])").count() == SIZE
+
+
+def test_show_data_under_a_chart_shows_its_rows_when_opened_and_not_before(page: Page, portal: str) -> None:  # noqa: F811
+    """A chart's "Show data" arrives with its rows as text (no elements while closed); opening it, by
+    mouse or keyboard, shows every row the server sent, which a CSV download holds too."""
+    sign_in(page, portal, "/w/sentiment/")
+    part = page.locator("[data-chart-src*='/chart/volatility_vs_trend/']")
+    part.scroll_into_view_if_needed()
+    part.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    body = part.locator("details.show-data table.data tbody")
+    assert body.locator("tr").count() == 0
+    sent = part.evaluate(
+        "p => (p.querySelector('script[data-folded-rows]').textContent.match(/<tr>/g) || []).length"
+    )
+    assert sent > 100
+    summary = part.locator("details.show-data summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "p => p.querySelectorAll('details.show-data tbody tr').length > 0", arg=part.element_handle()
+    )
+    assert body.locator("tr").count() == sent
+    assert part.locator("script[data-folded-rows]").count() == 0
+    first_id = body.locator("tr").first.locator("td").first.inner_text()
+    assert re.fullmatch(r"[A-Z0-9-]+", first_id), first_id  # a customer id, drawn as text
+    summary.click()  # closed and opened again: the same rows, once
+    summary.click()
+    assert body.locator("tr").count() == sent
+    assert console_errors(page) == []

@@ -106,3 +106,20 @@ def test_a_paged_table_sends_its_first_page_live_and_the_rest_in_a_template():
     # A table no longer than a page, or not paged, is all live.
     assert "<template" not in str(rows_html(paged, COLUMNS, rows[:20]))
     assert "<template" not in str(rows_html(CHART, COLUMNS, rows))
+
+
+def test_a_folded_table_sends_its_rows_as_text_that_no_value_can_end():
+    """A chart's "Show data" (closed until opened) gets its rows as the text of one script element, made
+    into rows by static/js/ux.js when opened; a value cannot close that script, being escaped."""
+    rows = [(f"C{i}", None, i, "</script><script>alert(1)</script>", i) for i in range(30)]
+    raw = str(rows_html(CHART, COLUMNS, rows, folded=True))
+    opening = '<script type="text/html" data-folded-rows>'
+    assert raw.startswith(opening) and raw.endswith("</script>")
+    assert raw.lower().count("</script") == 1  # only its own end
+    inner = raw[len(opening) : -len("</script>")]
+    assert inner == str(rows_html(CHART, COLUMNS, rows))  # the same rows, as text
+    assert [r[3]["text"] for r in parse(inner)] == ["</script><script>alert(1)</script>"] * 30
+    # A paged table keeps its own way of holding rows back, and nothing is folded when there is none.
+    paged = Chart(id="p", title="P", sql="x.sql", kind=Kind.TABLE, description="", page_size=20)
+    assert "data-folded-rows" not in str(rows_html(paged, COLUMNS, rows, folded=True))
+    assert str(rows_html(CHART, COLUMNS, [], folded=True)) == ""

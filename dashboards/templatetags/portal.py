@@ -30,6 +30,8 @@ def shown(view: Any) -> tuple[list[str], list[tuple[object, ...]]]:
 
 
 @register.simple_tag
-def data_rows(chart: Chart, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> SafeString:
+def data_rows(
+    chart: Chart, columns: Sequence[str], rows: Sequence[Sequence[Any]], folded: bool = False
+) -> SafeString:
     """The table body's rows (the first 1,000), built in Python: see dashboards/table_rows.py."""
-    return rows_html(chart, columns, rows)
+    return rows_html(chart, columns, rows, folded=bool(folded))

@@ -17,6 +17,16 @@
     dropdowns().forEach(function (other) { if (other !== opened && other.open) closeDropdown(other, false); });
   }, true);
 
+  // --- A chart's "Show data" holds its rows as text until it is opened (dashboards/table_rows.py).
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    details.querySelectorAll("script[data-folded-rows]").forEach(function (rows) {
+      rows.insertAdjacentHTML("beforebegin", rows.textContent);
+      rows.remove();
+    });
+  }, true);
+
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var open = document.querySelector("details.multi[open]");
