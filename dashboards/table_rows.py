@@ -29,6 +29,13 @@ def is_long(value: Any) -> bool:
     return isinstance(value, str) and len(value) > LONG_TEXT
 
 
+def cell_text(chart: Chart, column: str, value: Any) -> str:
+    """A value as a table shows it: money columns (`chart.money`) with the currency symbol."""
+    if column in chart.money and is_number(value):
+        return fmt_value(value, Fmt.MONEY)
+    return fmt_cell(value)
+
+
 def _cell(chart: Chart, column: str, value: Any) -> str:
     number = is_number(value)
     head = f'<td class="num" data-value="{escape(str(value))}">' if number else "<td>"
@@ -40,13 +47,11 @@ def _cell(chart: Chart, column: str, value: Any) -> str:
             f'<a href="{url}" target="_blank" rel="noopener noreferrer">{escape(value)}'
             '<span class="sr-only"> (opens the helpdesk)</span></a>'
         )
-    elif column in chart.money and number:
-        body = escape(fmt_value(value, Fmt.MONEY))
     elif is_long(value):
         short = escape(Truncator(value).chars(SHORT_TEXT))
         body = f'<details class="cell-more"><summary>{short}</summary>{escape(value)}</details>'
     else:
-        body = escape(fmt_cell(value))
+        body = escape(cell_text(chart, column, value))
     return f"{head}{body}</td>"
 
 

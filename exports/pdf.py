@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from accounts.access import Viewer
 from dashboards.charts.builders import narrate
-from dashboards.charts.formatting import fmt_cell
 from dashboards.charts.service import ChartView
 from dashboards.charts.spec import Kind
+from dashboards.table_rows import cell_text
 
 from . import images
 from .report import Progress, Report, describe_data_range, load_report
@@ -132,7 +132,10 @@ def paper_table(view: ChartView) -> PaperTable:
     assert view.result is not None
     result = view.result
     header = tuple(view.chart.label(c) for c in result.columns)
-    rows = tuple(tuple(fmt_cell(v) for v in row) for row in result.rows[:MAX_TABLE_ROWS])
+    rows = tuple(
+        tuple(cell_text(view.chart, c, v) for c, v in zip(result.columns, row, strict=True))
+        for row in result.rows[:MAX_TABLE_ROWS]
+    )
     limit = MAX_TEXT_TABLE_ROWS if _text_columns(header, rows) else MAX_TABLE_ROWS
     rows = rows[:limit]
     # From the rows on paper: a long word further down is not printed.

@@ -185,3 +185,18 @@ def test_the_recent_tickets_pdf_prints_its_table_on_landscape_pages(warehouse: P
     assert ticket_pages and set(ticket_pages) == {"landscape"}
     first = next(text for _, text in shapes if "ZD-" in text)
     assert "Created Ticket Customer Priority Status Category" in first  # whole words, not "Create d"
+
+
+def test_money_columns_print_with_the_currency_symbol_as_the_page_shows_them(settings):
+    """The Overview's top customers showed "$57,550.70" on the page and a bare "57,550.70" on paper."""
+    settings.CURRENCY_SYMBOL = "€"
+    chart = workspace("overview").chart("top_customers")
+    assert chart is not None and "LIFETIME_VALUE" in chart.money
+    result = Result(
+        ("CUSTOMER_ID", "REGION", "TOTAL_ORDERS", "LIFETIME_VALUE"),
+        (("C0043500", "LATAM", 434, 57550.7), ("C0014336", "EMEA", 384, None)),
+    )
+    table = paper_table(
+        ChartView(chart, Filters("custom", dt.date(2026, 1, 1), dt.date(2026, 3, 31)), result=result)
+    )
+    assert table.rows == (("C0043500", "LATAM", "434", "€57,550.70"), ("C0014336", "EMEA", "384", ""))
