@@ -93,6 +93,10 @@ class Viewer:
     # of the scopes of the roles that grant PII (None: every customer the viewer sees).
     pii: bool = True
     pii_scope: DataScope | None = None
+    # The Snowflake role the viewer's statements run as, or several joined by commas for a person with
+    # more than one role ("PORTAL_CS_MANAGER,PORTAL_SUPPORT_LEAD"): the first is the session's primary
+    # role and the others its secondary roles, so Snowflake's own row access policy sees the union of
+    # their scopes, as the portal does (see dashboards/warehouse/snowflake_backend.py).
     snowflake_role: str | None = None
     can_export: bool = True
     # Workspace slugs this viewer may open; None: every workspace (only for viewers built in code).
@@ -141,24 +145,31 @@ def granting_groups() -> list[str]:
     return sorted({g for role in Role.objects.all() for g in role.idp_groups or ()})
 
 
+def snowflake_session(roles: list) -> str | None:  # roles: list[Role]
+    """The Snowflake roles of a session for these portal roles: every role's own, the primary first (a role
+    whose scope is unrestricted when there is one, else the first by name), joined by commas; None when
+    no role names one (the connection's default role)."""
+    names = sorted({r.snowflake_role for r in roles if r.snowflake_role})
+    broad = sorted({r.snowflake_role for r in roles if r.snowflake_role and not r.scope})
+    if broad:
+        names.remove(broad[0])
+        names.insert(0, broad[0])
+    return ",".join(names) or None
+
+
 def viewer_from_roles(username: str, roles: list) -> Viewer:
     if not roles:
         raise NoAccess(f"{username} has no role")
     scope = DataScope.of(*(role.scope or {} for role in roles))
     pii_roles = [role for role in roles if role.pii]
     pii_scope = DataScope.of(*(role.scope or {} for role in pii_roles))
-    snowflake_roles = sorted({r.snowflake_role for r in roles if r.snowflake_role})
-    if len(snowflake_roles) > 1:
-        # One connection runs the query: prefer the role whose scope is unrestricted, else the first.
-        broad = sorted(r.snowflake_role for r in roles if r.snowflake_role and not r.scope)
-        snowflake_roles = broad or snowflake_roles
     return Viewer(
         username=username,
         scope=scope,
         pii=bool(pii_roles) and not pii_scope.empty,
         # Names show only for the customers a PII-granting role covers (decided per row).
         pii_scope=None if len(pii_roles) == len(roles) or pii_scope.unrestricted else pii_scope,
-        snowflake_role=snowflake_roles[0] if snowflake_roles else None,
+        snowflake_role=snowflake_session(roles),
         can_export=any(r.can_export for r in roles),
         workspaces=frozenset(slug for r in roles for slug in r.workspaces or ()),
         can_subscribe=any(r.can_subscribe for r in roles),

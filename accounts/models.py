@@ -9,6 +9,7 @@ replaced from the `groups` claim at every sign-in (accounts/oidc.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,8 @@ SCOPE_ATTRIBUTES: tuple[str, ...] = (
     "churn_risk",
     "upsell",
 )
+# A role name Snowflake takes unquoted (the portal names a session's roles in USE SECONDARY ROLES).
+SNOWFLAKE_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 # Workspace slugs a role may open (stored as slugs: a workspace may be registered later).
 WORKSPACE_SLUGS: tuple[str, ...] = (
     "overview",
@@ -107,6 +110,11 @@ class Role(models.Model):
                     errors["scope"] = exc.messages[0]
                 if not values:
                     errors["scope"] = f"{attribute} has no values: leave it out for no restriction"
+        if self.snowflake_role and not SNOWFLAKE_IDENTIFIER.fullmatch(self.snowflake_role):
+            errors["snowflake_role"] = (
+                "A Snowflake role name: letters, digits, _ and $, starting with a letter or _ "
+                "(a role whose name needs double quotes cannot be used)"
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -26,6 +26,32 @@ def test_a_user_with_several_roles_gets_the_union_of_workspaces_and_any_permissi
     assert not viewer.pii and viewer.can_export and viewer.can_subscribe and not viewer.is_admin
 
 
+def test_a_user_with_several_roles_runs_as_all_their_snowflake_roles_an_unrestricted_one_first(role_user):
+    # Two scoped roles: both, by name (Snowflake's row access policy then sees both scopes).
+    both = viewer_for(role_user("Support lead", groups=("Customer success manager",)))
+    assert both.snowflake_role == "PORTAL_CS_MANAGER,PORTAL_SUPPORT_LEAD"
+    # With an unrestricted role, that one is the primary role and the others follow.
+    three = viewer_for(
+        role_user("Support lead", username="u-three", groups=("Product manager", "Customer success manager"))
+    )
+    assert three.snowflake_role == "PORTAL_PRODUCT_MANAGER,PORTAL_CS_MANAGER,PORTAL_SUPPORT_LEAD"
+    assert viewer_for(role_user("Executive")).snowflake_role == "PORTAL_EXECUTIVE"
+
+
+def test_a_snowflake_role_must_be_a_plain_snowflake_name():
+    role = Role(name="x", idp_groups=["g"], snowflake_role="PORTAL_A,PORTAL_B")
+    with pytest.raises(ValidationError) as error:
+        role.full_clean()
+    assert set(error.value.message_dict) == {"snowflake_role"}
+    for bad in ("PORTAL A", '"Portal"', "1PORTAL", "PORTAL;DROP"):
+        role.snowflake_role = bad
+        with pytest.raises(ValidationError, match="Snowflake role name"):
+            role.full_clean()
+    for good in ("PORTAL_A", "portal_a", "_X$1", ""):
+        role.snowflake_role = good
+        role.full_clean()
+
+
 def test_a_scope_union_is_the_disjunction_of_each_roles_conjunction():
     assert DataScope.of({"region": ["EMEA"]}, {}) == EVERY_CUSTOMER
     emea_or_premium = DataScope.of({"region": ["EMEA"]}, {"plan_tier": ["Premium"]})

@@ -729,6 +729,51 @@ def test_a_connection_per_role_is_kept_and_every_statement_carries_the_query_tag
 
 
 @pytest.mark.snowflake
+def test_a_session_for_several_roles_logs_in_as_the_first_and_activates_exactly_the_others(
+    snow: Any, secondary_roles: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened_as: dict[int, str | None] = {}
+    original_connect = snowflake.connector.connect
+
+    def connect(**kwargs: Any) -> SnowflakeConnection:
+        conn = original_connect(**kwargs)
+        opened_as[id(conn)] = kwargs.get("role")
+        return conn
+
+    monkeypatch.setattr(snowflake.connector, "connect", connect)
+    query = q(CUSTOMERS_SQL, "EMEA")
+    alone = client.run_uncached(query, user_tag=TAG, snowflake_role="ANALYST")
+    together = client.run_uncached(query, user_tag=TAG, snowflake_role="ANALYST,EXECUTIVE,SUPPORT")
+    assert together == alone
+    single = snowflake_backend.connection("ANALYST")
+    several = snowflake_backend.connection("ANALYST,EXECUTIVE,SUPPORT")
+    assert several is not single
+    assert opened_as == {id(single): "ANALYST", id(several): "ANALYST"}
+    sessions = sys.modules["fakesnow.server"].sessions
+
+    def session(conn: SnowflakeConnection) -> int:
+        assert conn.rest is not None
+        return id(sessions[conn.rest.token])
+
+    # One role: no secondary role may stay active (a user's default, ALL, would widen the policy).
+    assert secondary_roles == [
+        (session(single), "USE SECONDARY ROLES NONE"),
+        (session(several), "USE SECONDARY ROLES EXECUTIVE, SUPPORT"),
+    ]
+
+
+@pytest.mark.snowflake
+def test_a_role_name_that_is_not_a_snowflake_name_is_refused_before_any_login(
+    snow: Any, secondary_roles: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logins: list[dict[str, Any]] = []
+    monkeypatch.setattr(snowflake.connector, "connect", lambda **kwargs: logins.append(kwargs))
+    with pytest.raises(WarehouseUnavailable):
+        client.run_uncached(q(CUSTOMERS_SQL, "EMEA"), user_tag=TAG, snowflake_role="ANALYST,X; DROP ROLE Y")
+    assert logins == [] and secondary_roles == []
+
+
+@pytest.mark.snowflake
 def test_a_closed_connection_is_replaced_and_the_next_run_succeeds(snow: Any) -> None:
     query = q(CUSTOMERS_SQL, "EMEA")
     client.run_uncached(query, user_tag=TAG)

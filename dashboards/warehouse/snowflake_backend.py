@@ -8,6 +8,11 @@ into messages fit for a user: `ConnectionError` when Snowflake cannot be reached
 - One connection per Snowflake role, kept and reused across threads (the connector allows sharing a
   connection; each statement gets its own cursor). A connection found closed, or a statement that fails
   because the session is gone (expired, dropped, logged out), is replaced and the statement retried once.
+- A person with several portal roles has several Snowflake roles, named together ("A,B"): their session
+  logs in as the first and activates the others with ``USE SECONDARY ROLES B``, so that the row access
+  policy (sql/snowflake/02_row_access_policy.sql, which asks IS_ROLE_IN_SESSION) sees the union of their
+  scopes, as the portal's own rewrite does. Every other session says ``USE SECONDARY ROLES NONE``: a
+  user's default secondary roles (ALL, for users made since 2024) would widen what the policy lets through.
 - Every statement carries ``QUERY_TAG`` = the portal user's tag, so ``QUERY_HISTORY`` is the audit trail.
 - The statement timeout is set twice: ``STATEMENT_TIMEOUT_IN_SECONDS`` on the session (Snowflake cancels)
   and the cursor's ``timeout=`` (the connector cancels, should the server not).
@@ -21,6 +26,7 @@ Settings: ``settings.SNOWFLAKE`` (see config/settings.py). Authentication, first
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +55,7 @@ SESSION_GONE_ERRNOS = frozenset(
 )
 TIMEOUT_ERRNOS = frozenset({604, 630})  # cancelled by the client's timer / by the statement timeout
 PASS_THROUGH = ("network_timeout", "login_timeout", "socket_timeout")
+ROLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")  # as accounts.models.SNOWFLAKE_IDENTIFIER
 
 _lock = threading.Lock()
 _connections: dict[str, SnowflakeConnection] = {}
@@ -107,15 +114,37 @@ def connect_kwargs(role: str | None = None) -> dict[str, Any]:
     return kwargs
 
 
+def session_roles(role: str | None) -> tuple[str | None, tuple[str, ...]]:
+    """The primary and secondary roles that `role` names: "A", "A,B,C", or None (the default role)."""
+    names = [name.strip() for name in (role or "").split(",") if name.strip()]
+    for name in names:
+        if not ROLE_NAME.fullmatch(name):
+            raise ConnectionError(f"{name!r} is not a Snowflake role name the portal can use")
+    return (names[0] if names else None), tuple(names[1:])
+
+
+def secondary_roles_sql(secondary: tuple[str, ...]) -> str:
+    """The statement that activates exactly these secondary roles (names checked by `session_roles`)."""
+    return "USE SECONDARY ROLES " + (", ".join(secondary) if secondary else "NONE")
+
+
 def _connect(role: str | None) -> SnowflakeConnection:
     import snowflake.connector
     from snowflake.connector.errors import Error
 
-    kwargs = connect_kwargs(role)
+    primary, secondary = session_roles(role)
+    kwargs = connect_kwargs(primary)
     try:
-        return snowflake.connector.connect(**kwargs)
+        conn = snowflake.connector.connect(**kwargs)
     except Error as exc:
         raise ConnectionError(f"cannot connect to Snowflake as role {role or '(default)'}: {exc}") from exc
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(secondary_roles_sql(secondary))
+    except Error as exc:
+        _close_quietly(conn)
+        raise ConnectionError(f"cannot use the Snowflake roles {role or '(default)'}: {exc}") from exc
+    return conn
 
 
 def _usable(conn: SnowflakeConnection) -> bool:
@@ -123,7 +152,8 @@ def _usable(conn: SnowflakeConnection) -> bool:
 
 
 def connection(role: str | None = None) -> SnowflakeConnection:
-    """The kept connection for `role`, opened (or reopened, if closed or expired) on demand."""
+    """The kept connection for `role` (one role or several, see `session_roles`), opened (or reopened, if
+    closed or expired) on demand."""
     key = role or ""
     conn = _connections.get(key)
     if conn is not None and _usable(conn):
@@ -165,7 +195,8 @@ def session_gone(exc: BaseException, conn: SnowflakeConnection) -> bool:
 def execute(
     sql: str, params: Sequence[Any], *, role: str | None, user_tag: str
 ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """Run one statement as `role`, tagged with `user_tag`; return upper-case column names and rows."""
+    """Run one statement as `role` (one role or several, see `session_roles`), tagged with `user_tag`;
+    return upper-case column names and rows."""
     from snowflake.connector.errors import Error
 
     timeout = statement_timeout()

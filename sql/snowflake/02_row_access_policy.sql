@@ -1,8 +1,25 @@
 -- Row-level security underneath the portal's own rewrite (defence in depth): the same data scopes as
--- the portal's roles, kept in a small table, enforced by one row access policy on every table that
--- holds customer rows. Keep PORTAL_ROLE_SCOPE in step with the roles' scopes in the portal's admin.
+-- the portal's roles, kept in small tables, enforced by one row access policy on every table that
+-- holds customer rows. Keep PORTAL_ROLES and PORTAL_ROLE_SCOPE in step with the roles in the portal's
+-- admin.
+--
+-- A person with several portal roles sees the union of their scopes, in the portal and here: the
+-- portal opens the session with one of the roles as the primary role and the others as secondary
+-- roles (USE SECONDARY ROLES; a person with one role gets USE SECONDARY ROLES NONE), and the policy
+-- asks IS_ROLE_IN_SESSION of every portal role, not CURRENT_ROLE() alone.
 USE ROLE ACCOUNTADMIN;
 CREATE SCHEMA IF NOT EXISTS PORTAL.SECURITY;
+
+-- Every portal role a viewer's session can hold (the "Snowflake role" of each role in the admin).
+CREATE TABLE IF NOT EXISTS PORTAL.SECURITY.PORTAL_ROLES (SNOWFLAKE_ROLE VARCHAR NOT NULL);
+DELETE FROM PORTAL.SECURITY.PORTAL_ROLES;
+INSERT INTO PORTAL.SECURITY.PORTAL_ROLES (SNOWFLAKE_ROLE) VALUES
+    ('PORTAL_CX_ANALYST'),
+    ('PORTAL_SUPPORT_LEAD'),
+    ('PORTAL_PRODUCT_MANAGER'),
+    ('PORTAL_CS_MANAGER'),
+    ('PORTAL_EXECUTIVE'),
+    ('PORTAL_ADMIN');
 
 -- One row per (Snowflake role, customer attribute, allowed value). A role with no rows sees every
 -- customer; a role with rows sees the customers that match an allowed value of EVERY attribute listed.
@@ -31,29 +48,43 @@ SELECT b.CUSTOMER_ID, b.REGION, b.PLAN_TIER, s.VALUE_SEGMENT, s.DERIVED_PERSONA,
 FROM PORTAL.ANALYTICS.CUSTOMER_BASE b
 LEFT JOIN PORTAL.ANALYTICS.CUSTOMER_PERSONA_SIGNALS s ON s.CUSTOMER_ID = b.CUSTOMER_ID;
 
--- The customers the current role may see: those matching an allowed value of every attribute the
--- role lists (a role with no rows in PORTAL_ROLE_SCOPE sees every customer).
+-- The customers the session may see: those that some portal role in the session (primary or
+-- secondary) may see. A role may see the customers matching an allowed value of every attribute it
+-- lists; a role with no rows in PORTAL_ROLE_SCOPE sees every customer. A session holding no portal
+-- role sees none. (Joins and counts, no correlated subqueries.)
 CREATE OR REPLACE SECURE VIEW PORTAL.SECURITY.PORTAL_VISIBLE_CUSTOMERS AS
-WITH scope AS (
-    SELECT ATTRIBUTE, VALUE FROM PORTAL.SECURITY.PORTAL_ROLE_SCOPE WHERE SNOWFLAKE_ROLE = CURRENT_ROLE()
+WITH session_roles AS (
+    SELECT SNOWFLAKE_ROLE FROM PORTAL.SECURITY.PORTAL_ROLES WHERE IS_ROLE_IN_SESSION(SNOWFLAKE_ROLE)
+),
+-- How many attributes each role in the session limits (0: none, every customer).
+needed AS (
+    SELECT r.SNOWFLAKE_ROLE, COUNT(DISTINCT s.ATTRIBUTE) AS ATTRIBUTES
+    FROM session_roles r
+    LEFT JOIN PORTAL.SECURITY.PORTAL_ROLE_SCOPE s ON s.SNOWFLAKE_ROLE = r.SNOWFLAKE_ROLE
+    GROUP BY r.SNOWFLAKE_ROLE
+),
+-- For each customer and role, how many of the role's attributes the customer has an allowed value of.
+matched AS (
+    SELECT c.CUSTOMER_ID, v.SNOWFLAKE_ROLE, COUNT(DISTINCT v.ATTRIBUTE) AS ATTRIBUTES
+    FROM PORTAL.SECURITY.CUSTOMER_SCOPE_ATTRIBUTES c
+    JOIN PORTAL.SECURITY.PORTAL_ROLE_SCOPE v
+      ON v.VALUE = CASE v.ATTRIBUTE
+            WHEN 'REGION' THEN c.REGION
+            WHEN 'PLAN_TIER' THEN c.PLAN_TIER
+            WHEN 'VALUE_SEGMENT' THEN c.VALUE_SEGMENT
+            WHEN 'DERIVED_PERSONA' THEN c.DERIVED_PERSONA
+            WHEN 'CHURN_RISK' THEN c.CHURN_RISK
+            WHEN 'UPSELL_OPPORTUNITY' THEN c.UPSELL_OPPORTUNITY
+        END
+    GROUP BY c.CUSTOMER_ID, v.SNOWFLAKE_ROLE
 )
 SELECT c.CUSTOMER_ID
 FROM PORTAL.SECURITY.CUSTOMER_SCOPE_ATTRIBUTES c
-WHERE NOT EXISTS (
-    SELECT 1 FROM (SELECT DISTINCT ATTRIBUTE FROM scope) a
-    WHERE NOT EXISTS (
-        SELECT 1 FROM scope v
-        WHERE v.ATTRIBUTE = a.ATTRIBUTE
-          AND v.VALUE = CASE a.ATTRIBUTE
-                WHEN 'REGION' THEN c.REGION
-                WHEN 'PLAN_TIER' THEN c.PLAN_TIER
-                WHEN 'VALUE_SEGMENT' THEN c.VALUE_SEGMENT
-                WHEN 'DERIVED_PERSONA' THEN c.DERIVED_PERSONA
-                WHEN 'CHURN_RISK' THEN c.CHURN_RISK
-                WHEN 'UPSELL_OPPORTUNITY' THEN c.UPSELL_OPPORTUNITY
-            END
-    )
-);
+WHERE EXISTS (SELECT 1 FROM needed WHERE ATTRIBUTES = 0)
+UNION
+SELECT m.CUSTOMER_ID
+FROM matched m
+JOIN needed n ON n.SNOWFLAKE_ROLE = m.SNOWFLAKE_ROLE AND n.ATTRIBUTES > 0 AND m.ATTRIBUTES = n.ATTRIBUTES;
 
 -- Roles outside the portal (loaders, ACCOUNTADMIN) are not limited; portal roles see their scope.
 CREATE OR REPLACE ROW ACCESS POLICY PORTAL.SECURITY.PORTAL_CUSTOMER_SCOPE
