@@ -204,3 +204,26 @@ def test_the_first_screens_plots_are_drawn_without_waiting_for_the_observer(page
     page.wait_for_function(f"() => ({DRAWN})() >= {first_screen}", timeout=10_000)
     assert page.evaluate(DRAWN) < PLOTS  # the parts below were left to the (silent) observer
     assert console_errors(page) == []
+
+
+def test_a_phone_draws_plots_without_plotlys_tool_bar_over_them_and_a_desktop_keeps_it_on_hover(
+    phone_page: Page,
+    page: Page,
+    portal: str,  # noqa: F811
+) -> None:
+    """Without a mouse Plotly shows its tool bar all the time, over a plot's top right corner: the
+    legend, the "partial week" label over the latest period, the Sankey's first node. A phone gets
+    none (a drag still zooms); a desktop keeps the one that shows while the pointer is on the plot.
+    Both on a workspace (portal.js) and on a customer's page (plots.js)."""
+    for tab in (phone_page, page):
+        sign_in(tab, portal)
+        tab.wait_for_function(f"() => ({DRAWN})() === {PLOTS}", timeout=30_000)
+    assert phone_page.locator(".modebar").count() == 0
+    assert page.locator(".modebar.modebar--hover").count() == PLOTS
+    customer = page.locator("table.data a[href^='/customers/']").first.get_attribute("href")
+    for tab in (phone_page, page):
+        tab.goto(f"{portal}{customer}")
+        tab.locator("[data-plot] .main-svg").first.wait_for(timeout=30_000)
+    assert phone_page.locator(".modebar").count() == 0
+    assert page.locator(".modebar.modebar--hover").count() >= 1
+    assert console_errors(phone_page) == [] and console_errors(page) == []

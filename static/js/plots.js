@@ -3,7 +3,16 @@
 // are portal.js's to draw.
 (function () {
   "use strict";
-  var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+  // How every plot is drawn, here and by portal.js (which waits for this file). Without a mouse (a phone,
+  // a tablet) Plotly shows its tool bar all the time, over the legend, the "partial" labels and the
+  // Sankey's nodes at a plot's top right: there it is left out (a drag still zooms, a double tap resets).
+  var noHover = !!(window.matchMedia && window.matchMedia("(hover: none)").matches);
+  var PLOT_CONFIG = window.portalPlotConfig = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["lasso2d", "select2d"],
+    displayModeBar: noHover ? false : "hover"
+  };
   var drawn = false;
   function draw() {
     if (drawn || !window.Plotly) return;

@@ -2,8 +2,6 @@
 (function () {
   "use strict";
 
-  var PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
-
   // Points that carry a customer id (layout.meta.link) open that customer's page when clicked.
   function linkPoints(div, figure) {
     var meta = figure.layout && figure.layout.meta;
@@ -16,15 +14,19 @@
     });
   }
 
-  // Plots are drawn once plotly.js has run (it loads after this file): those on or near the screen
-  // first, in the order their data arrives; the others one at a time when the browser is idle and no
-  // part is still loading, so the first screen is never held back by a heavy chart further down.
+  // Plots are drawn once plotly.js and plots.js (with the plots' configuration, window.portalPlotConfig)
+  // have run; both load after this file. Those on or near the screen first, in the order their data
+  // arrives; the others one at a time when the browser is idle and no part is still loading, so the
+  // first screen is never held back by a heavy chart further down.
+  function ready() {
+    return Boolean(window.Plotly && window.portalPlotConfig);
+  }
   var plotlyWaiters = [];
   function whenPlotly(fn) {
-    if (window.Plotly) fn(); else plotlyWaiters.push(fn);
+    if (ready()) fn(); else plotlyWaiters.push(fn);
   }
   function plotlyArrived() {
-    if (!window.Plotly) return;
+    if (!ready()) return;
     var waiting = plotlyWaiters;
     plotlyWaiters = [];
     waiting.forEach(function (fn) { fn(); });
@@ -110,7 +112,7 @@
     var figure = JSON.parse(script.textContent);
     var key = marginKey(div);
     startFromKnownMargins(div, figure.layout);
-    window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG).then(function () {
+    window.Plotly.newPlot(div, figure.data, figure.layout, window.portalPlotConfig).then(function () {
       keepMargins(div, key);
       linkPoints(div, figure);
       div.setAttribute("data-drawn", "true");
@@ -161,7 +163,7 @@
 
   // Printing shows every chart: draw the ones still waiting.
   window.addEventListener("beforeprint", function () {
-    if (window.Plotly) later.splice(0).forEach(draw);
+    if (ready()) later.splice(0).forEach(draw);
   });
 
   // Tables: click a header to sort (numbers by value), and page long tables in the browser.
