@@ -227,3 +227,40 @@ def test_a_phone_draws_plots_without_plotlys_tool_bar_over_them_and_a_desktop_ke
     assert phone_page.locator(".modebar").count() == 0
     assert page.locator(".modebar.modebar--hover").count() >= 1
     assert console_errors(phone_page) == [] and console_errors(page) == []
+
+
+def _heatmap(tab: Page, portal: str) -> dict:  # noqa: F811
+    sign_in(tab, portal, "/w/sentiment/")
+    panel = tab.locator('article[aria-labelledby="t-sentiment_by_type_channel"]')
+    panel.scroll_into_view_if_needed()
+    panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    return panel.evaluate(
+        """panel => {
+          const plot = panel.querySelector('div[data-plot]');
+          const box = e => { const r = e.getBoundingClientRect(); return {width: r.width, height: r.height}; };
+          return {
+            rows: JSON.parse(panel.querySelector('script[type="application/json"]').textContent).data[0].y.length,
+            labels: [...plot.querySelectorAll('.yaxislayer-above .ytick text')].filter(t => t.textContent).length,
+            bar: box(plot.querySelector('.colorbar')),
+            cells: box(plot.querySelector('.heatmaplayer')),
+            plot: box(plot),
+          };
+        }"""
+    )
+
+
+def test_a_heatmap_on_a_phone_lays_its_colour_bar_across_and_labels_every_row(
+    phone_page: Page,
+    page: Page,
+    portal: str,  # noqa: F811
+) -> None:
+    """On a 375 px phone a heatmap's colour bar would take 84 of its 330 px; it lies across above the
+    cells instead, and the plot is taller there, so every row keeps its label. A desktop keeps the
+    upright bar on the right."""
+    phone, desktop = _heatmap(phone_page, portal), _heatmap(page, portal)
+    assert phone["bar"]["width"] > 2 * phone["bar"]["height"]
+    assert phone["labels"] == phone["rows"] >= 2
+    assert phone["cells"]["width"] >= 0.4 * phone["plot"]["width"]
+    assert desktop["bar"]["height"] > 2 * desktop["bar"]["width"]
+    assert desktop["labels"] == desktop["rows"]
+    assert console_errors(phone_page) == [] and console_errors(page) == []

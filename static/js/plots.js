@@ -13,6 +13,22 @@
     modeBarButtonsToRemove: ["lasso2d", "select2d"],
     displayModeBar: noHover ? false : "hover"
   };
+
+  // A plot as narrow as a phone cannot spare a heatmap's colour bar its column on the right (84 px of
+  // about 330): there the bar lies across, above the plot (Plotly makes room for it), and the cells
+  // and their labels get the width. Changes the figure before it is drawn.
+  var NARROW_PX = 520;
+  window.portalFitFigure = function (div, figure) {
+    if (div.clientWidth >= NARROW_PX) return figure;
+    var across = false;
+    (figure.data || []).forEach(function (trace) {
+      if (trace.type !== "heatmap" || trace.showscale === false) return;
+      trace.colorbar = Object.assign({}, trace.colorbar, { orientation: "h", len: 1, lenmode: "fraction" });
+      across = true;
+    });
+    if (across) figure.layout.margin = Object.assign({}, figure.layout.margin, { r: 16 });
+    return figure;
+  };
   var drawn = false;
   function draw() {
     if (drawn || !window.Plotly) return;
@@ -21,7 +37,7 @@
       if (div.closest("[data-chart-src]")) return;
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
-      var figure = JSON.parse(script.textContent);
+      var figure = window.portalFitFigure(div, JSON.parse(script.textContent));
       window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG);
     });
   }
