@@ -98,7 +98,8 @@ def run_simulation(viewer: Viewer, query: QueryDict, *, default_preset: str = DE
         defaults=defaults,
         assumptions=assumptions,
         outcome=simulate(everyone, assumptions),
-        by_band={band: simulate(aud, assumptions) for band, aud in sorted(audience.by_band.items())},
+        # In the warehouse's order: the riskiest band (highest mean score) first.
+        by_band={band: simulate(aud, assumptions) for band, aud in audience.by_band.items()},
         uplifts=uplifts,
         acceptances=acceptances,
         roi_grid=sensitivity(everyone, assumptions, uplifts, acceptances),

@@ -67,7 +67,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     bands = [
         {
             "band": band,
-            "customers": sim.audience.by_band[band].customers,
+            "customers": f"{sim.audience.by_band[band].customers:,}",
             "churners": f"{sim.audience.by_band[band].expected_churners:,.0f}",
             "value": _money(sim.audience.by_band[band].value_at_risk(a.horizon_months)),
             "cost": _money(outcome.cost),

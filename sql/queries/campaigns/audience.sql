@@ -1,7 +1,8 @@
 -- The simulator's audience, one row per churn band: active customers whose latest churn score is in
 -- [:score_min, :score_max], their expected churners (the sum of the scores as probabilities) and
 -- their 12-month value at risk (each customer's completed spend in the 365 days up to the last day
--- with data, times their churn probability). Current signals: the date range does not apply.
+-- with data, times their churn probability). Current signals: the date range does not apply. The
+-- riskiest band (the highest mean score) first.
 WITH spend AS (
     SELECT
         x.CUSTOMER_ID,
@@ -26,4 +27,4 @@ WHERE c.IS_ACTIVE
   AND p.CHURN_RISK_SCORE >= :score_min
   AND p.CHURN_RISK_SCORE <= :score_max
 GROUP BY p.CHURN_RISK_CATEGORY
-ORDER BY p.CHURN_RISK_CATEGORY
+ORDER BY AVG(p.CHURN_RISK_SCORE) DESC, p.CHURN_RISK_CATEGORY
