@@ -264,3 +264,33 @@ def test_a_heatmap_on_a_phone_lays_its_colour_bar_across_and_labels_every_row(
     assert desktop["bar"]["height"] > 2 * desktop["bar"]["width"]
     assert desktop["labels"] == desktop["rows"]
     assert console_errors(phone_page) == [] and console_errors(page) == []
+
+
+def _flow_labels(tab: Page, portal: str) -> list[dict]:  # noqa: F811
+    sign_in(tab, portal, "/w/journey/")
+    panel = tab.locator('article[aria-labelledby="t-channel_paths"]')
+    panel.scroll_into_view_if_needed()
+    panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    return panel.evaluate(
+        """panel => [...panel.querySelectorAll('.sankey .node-label')].filter(t => t.textContent).map(t => {
+          const r = t.getBoundingClientRect();
+          return {text: t.textContent, x: r.x, y: r.y, width: r.width, height: r.height};
+        })"""
+    )
+
+
+def test_a_three_step_flow_on_a_phone_labels_its_nodes_without_the_step_and_no_two_labels_meet(
+    phone_page: Page,
+    page: Page,
+    portal: str,  # noqa: F811
+) -> None:
+    """Channel paths has three columns; between the second and the third the labels come from both
+    sides. On a 375 px phone the nodes read "web", not "web (2nd)" (the column says which step), and
+    no two labels overlap; a desktop keeps the full names."""
+    phone, desktop = _flow_labels(phone_page, portal), _flow_labels(page, portal)
+    assert phone and all("(" not in label["text"] for label in phone)
+    for i, a in enumerate(phone):
+        for b in phone[i + 1 :]:
+            assert not _overlap(a, b), (a, b)
+    assert desktop and all(label["text"].endswith(("(1st)", "(2nd)", "(3rd)")) for label in desktop)
+    assert console_errors(phone_page) == [] and console_errors(page) == []

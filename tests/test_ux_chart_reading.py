@@ -121,6 +121,32 @@ def test_a_flow_node_keeps_its_colour_at_every_step():
     assert colour["web (1st)"] == colour["web (2nd)"] != colour["app (3rd)"]
 
 
+def test_a_flow_names_its_nodes_in_full_on_hover_and_offers_them_without_their_step():
+    chart = _chart(kind=Kind.SANKEY, x="SOURCE", target="TARGET", y=("N",), fmt=Fmt.INT)
+    three = Result(
+        ("SOURCE", "TARGET", "N"),
+        (("web (1st)", "web (2nd)", 9), ("web (2nd)", "app (3rd)", 4), ("app (1st)", "web (2nd)", 2)),
+    )
+    trace = build_figure(chart, three)["data"][0]
+    assert (
+        trace["node"]["customdata"]
+        == trace["node"]["label"]
+        == ["web (1st)", "web (2nd)", "app (1st)", "app (3rd)"]
+    )
+    assert trace["meta"] == {"short_labels": ["web", "web", "app", "app"], "steps": 3}
+    assert "%{customdata}" in trace["node"]["hovertemplate"]
+    assert trace["link"]["customdata"] == [
+        "web (1st) → web (2nd)",
+        "web (2nd) → app (3rd)",
+        "app (1st) → web (2nd)",
+    ]
+    assert trace["link"]["hovertemplate"].startswith("%{customdata}: ")
+    two = Result(
+        ("SOURCE", "TARGET", "N"), (("Billing", "Billing (next)", 3), ("Returns", "Billing (next)", 1))
+    )
+    assert build_figure(chart, two)["data"][0]["meta"]["steps"] == 2
+
+
 def test_number_and_date_axes_make_room_for_their_labels_instead_of_hiding_them():
     """Plotly's default on number and date axes hides a tick label that would pass the plot's edge (the
     current month's, at the right), measuring every label each draw; these axes let automargin make

@@ -16,12 +16,19 @@
 
   // A plot as narrow as a phone cannot spare a heatmap's colour bar its column on the right (84 px of
   // about 330): there the bar lies across, above the plot (Plotly makes room for it), and the cells
-  // and their labels get the width. Changes the figure before it is drawn.
+  // and their labels get the width. A flow of three steps or more labels its nodes without the step
+  // ("web", not "web (2nd)": the column says it, the hover still names it), or the labels between
+  // two columns run into each other. Changes the figure before it is drawn.
   var NARROW_PX = 520;
   window.portalFitFigure = function (div, figure) {
     if (div.clientWidth >= NARROW_PX) return figure;
     var across = false;
     (figure.data || []).forEach(function (trace) {
+      var meta = trace.meta || {};
+      if (trace.type === "sankey" && meta.short_labels && meta.steps >= 3) {
+        trace.node = Object.assign({}, trace.node, { label: meta.short_labels, thickness: 10 });
+        trace.textfont = Object.assign({}, trace.textfont, { size: 10 });
+      }
       if (trace.type !== "heatmap" || trace.showscale === false) return;
       trace.colorbar = Object.assign({}, trace.colorbar, { orientation: "h", len: 1, lenmode: "fraction" });
       across = true;

@@ -83,6 +83,7 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
     palette_colors = colors(palette)
     kinds = {kind: i for i, kind in enumerate(dict.fromkeys(node_kind(n) for n in nodes))}
     node_colors = [palette_colors[kinds[node_kind(n)] % len(palette_colors)] for n in nodes]
+    value = hover_value(chart.fmt, "value")
     trace = {
         "type": "sankey",
         "arrangement": "snap",
@@ -91,7 +92,9 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
             "pad": 12,
             "thickness": 14,
             "color": node_colors,
-            "hovertemplate": f"%{{label}}: {hover_value(chart.fmt, 'value')}<extra></extra>",
+            # Hover names the node in full even where its label is short (below).
+            "customdata": nodes,
+            "hovertemplate": f"%{{customdata}}: {value}<extra></extra>",
         },
         "link": {
             # Explicit colours: on a transparent background Plotly would draw the links white.
@@ -99,9 +102,15 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
             "source": [index[str(r[chart.x])] for r in rows],
             "target": [index[str(r[chart.target])] for r in rows],
             "value": [json_value(r[chart.y[0]]) for r in rows],
-            "hovertemplate": (
-                f"%{{source.label}} → %{{target.label}}: {hover_value(chart.fmt, 'value')}<extra></extra>"
-            ),
+            "customdata": [f"{r[chart.x]} → {r[chart.target]}" for r in rows],
+            "hovertemplate": f"%{{customdata}}: {value}<extra></extra>",
+        },
+        # A flow of three or more steps has labels between its columns from both sides: on a narrow
+        # screen they run into each other, and the page labels the nodes without their step (the
+        # column says it; static/js/plots.js portalFitFigure).
+        "meta": {
+            "short_labels": [node_kind(n) for n in nodes],
+            "steps": len({n[len(node_kind(n)) :] for n in nodes}),
         },
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
