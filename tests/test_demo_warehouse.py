@@ -657,3 +657,28 @@ def test_the_command_checks_keyword_arguments_too(tmp_path: Path) -> None:
         call_command("build_warehouse", customers=0, output=str(tmp_path / "w.duckdb"))
     with pytest.raises(CommandError, match="--as-of"):
         call_command("build_warehouse", as_of="30/06/2026", output=str(tmp_path / "w.duckdb"))
+
+
+def test_by_default_the_history_ends_yesterday_and_nothing_is_later_than_the_clock(tmp_path: Path) -> None:
+    """A nightly load leaves a warehouse whose last day is yesterday; built with today, the history
+    ran to 23:59 of a day not yet over (interactions and summaries "written" hours from now)."""
+    import datetime as dt
+
+    target = tmp_path / "default.duckdb"
+    report = build_warehouse(target, customers=50, seed=5)
+    now = dt.datetime.now()
+    assert report.as_of == now.date() - dt.timedelta(days=1)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'ANALYTICS'"
+            " AND data_type IN ('DATE', 'TIMESTAMP') AND table_name <> 'DIM_DATE'"
+        ).fetchall()
+        assert len(columns) >= 10
+        for table, column in columns:
+            (latest,) = con.execute(f'SELECT MAX("{column}") FROM ANALYTICS."{table}"').fetchone()
+            if latest is not None:
+                moment = latest if isinstance(latest, dt.datetime) else dt.datetime.combine(latest, dt.time())
+                assert moment < now, (table, column, latest)
+    finally:
+        con.close()

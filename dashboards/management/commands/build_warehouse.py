@@ -27,7 +27,7 @@ class Command(BaseCommand):
             "--as-of",
             dest="as_of",
             default=None,
-            help="Last day of the two-year history, YYYY-MM-DD (default: today).",
+            help="Last day of the two-year history, YYYY-MM-DD (default: yesterday).",
         )
         parser.add_argument(
             "--output", default=None, help="DuckDB file to write (default: settings.WAREHOUSE_PATH)."

@@ -137,7 +137,9 @@ def build_warehouse(
         raise ValueError(f"customers must be a positive integer, not {customers!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise ValueError(f"seed must be an integer between 0 and 2**63 - 1, not {seed!r}")
-    as_of = as_of or dt.date.today()
+    # Yesterday by default, as a nightly load would leave it: with today, the history ran to 23:59 of a
+    # day not yet over, and the portal showed interactions and summaries written hours from now.
+    as_of = as_of or dt.date.today() - dt.timedelta(days=1)
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise ValueError(f"as_of must be a date, not {as_of!r}")
 
