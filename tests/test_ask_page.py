@@ -167,6 +167,26 @@ def test_the_page_shows_an_answer_with_its_sql_table_and_history(signed_in: Clie
     assert csv_response.status_code == 200 and csv_response.content.decode().startswith("REGION,REVENUE")
 
 
+def test_the_answer_table_names_its_columns_as_the_chart_does_and_the_json_keeps_the_names(
+    signed_in: Client,
+) -> None:
+    page = signed_in.get("/ask/?q=average+sentiment+by+region").content.decode()
+    head = page[page.index('aria-label="Answer table"') :]
+    head = head[head.index("<thead>") : head.index("</thead>")]
+    assert '<th scope="col">Region</th>' in head and '<th scope="col">Average sentiment</th>' in head
+    assert "AVERAGE_SENTIMENT" not in head
+    start = page.index('type="application/json">') + len('type="application/json">')
+    figure = json.loads(page[start : page.index("</script>", start)])
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Average sentiment"
+    answer = signed_in.post(
+        "/ask/",
+        json.dumps({"question": "average sentiment by region"}),
+        content_type="application/json",
+        HTTP_ACCEPT="application/json",
+    ).json()
+    assert answer["columns"] == ["REGION", "AVERAGE_SENTIMENT"]
+
+
 def test_history_keeps_the_last_50_questions(signed_in: Client, user: User) -> None:
     from dashboards.models import AskedQuestion
 

@@ -17,6 +17,7 @@ from accounts.access import Viewer, viewer_for
 
 from ..charts.formatting import fmt_cell
 from ..charts.registry import WORKSPACES
+from ..charts.spec import column_title
 from ..filters import FILTERS, FilterError, load_data_range, load_options, parse_filters
 from ..warehouse.client import WarehouseError
 from ..warehouse.compiler import EVERYTHING, Restriction
@@ -153,6 +154,8 @@ def ask_page(request: HttpRequest) -> HttpResponse:
             "answer": answer,
             "question": question,
             "table": table,
+            # Named as the chart's axes name them (the CSV and the JSON keep the column names).
+            "headers": [column_title(c) for c in answer.columns],
             "context_query": context_query,
             "base": base,
             "csv_query": urlencode([("q", question)]) + (f"&{context_query}" if context_query else ""),

@@ -70,6 +70,11 @@ class View:
     changes: Mapping[str, Any] = field(default_factory=dict)
 
 
+def column_title(column: str) -> str:
+    """A result column as a reader names it: "AVERAGE_SENTIMENT" is "Average sentiment"."""
+    return column.replace("_", " ").capitalize()
+
+
 @dataclass(frozen=True)
 class Chart:
     """One chart: an id, a title, the SQL file it runs and how the result's columns are drawn.
@@ -115,7 +120,7 @@ class Chart:
     views: tuple[View, ...] = ()
 
     def label(self, column: str) -> str:
-        return self.labels.get(column) or column.replace("_", " ").capitalize()
+        return self.labels.get(column) or column_title(column)
 
     def view(self, slug: str) -> Chart | None:
         """This chart drawn as its view `slug` (None when it has no such view)."""
