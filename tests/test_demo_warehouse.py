@@ -676,7 +676,9 @@ def test_by_default_the_history_ends_yesterday_and_nothing_is_later_than_the_clo
         ).fetchall()
         assert len(columns) >= 10
         for table, column in columns:
-            (latest,) = con.execute(f'SELECT MAX("{column}") FROM ANALYTICS."{table}"').fetchone()
+            row = con.execute(f'SELECT MAX("{column}") FROM ANALYTICS."{table}"').fetchone()
+            assert row is not None
+            latest = row[0]
             if latest is not None:
                 moment = latest if isinstance(latest, dt.datetime) else dt.datetime.combine(latest, dt.time())
                 assert moment < now, (table, column, latest)
