@@ -86,6 +86,27 @@ def test_a_long_right_axis_title_takes_a_line_per_measure_and_the_room_for_it():
     assert fig["layout"]["margin"]["r"] > 66
 
 
+def test_a_right_axis_of_counts_reads_and_hovers_in_whole_numbers_with_round_ticks_of_its_own():
+    from decimal import Decimal
+
+    chart = _chart(kind=Kind.LINE, x="DAY", y=("AVG",), y2=("TICKETS",), fmt=Fmt.FLOAT2)
+    counts = Result(
+        ("DAY", "AVG", "TICKETS"), ((dt.date(2026, 1, 5), 0.3, 2399), (dt.date(2026, 1, 12), 0.33, 2083))
+    )
+    fig = build_figure(chart, counts)
+    right = fig["layout"]["yaxis2"]
+    assert right["tickformat"] == ",~r" and right["hoverformat"] == ",.0f"
+    assert right["tickmode"] == "auto"  # not Plotly's default for a second axis, "sync" (ticks at 2083, 2399)
+    tickets = next(t for t in fig["data"] if t.get("yaxis") == "y2")
+    assert ":,.0f}" in tickets["hovertemplate"] and ":,.2f}" not in tickets["hovertemplate"]
+    # NUMBER(38,0) from Snowflake as a Decimal is a count too; averages keep two decimals.
+    decimals = Result(counts.columns, tuple((d, a, Decimal(t)) for d, a, t in counts.rows))
+    assert build_figure(chart, decimals)["layout"]["yaxis2"]["hoverformat"] == ",.0f"
+    averages = Result(counts.columns, ((dt.date(2026, 1, 5), 0.3, 2.5), (dt.date(2026, 1, 12), 0.33, 2)))
+    fig = build_figure(chart, averages)
+    assert fig["layout"]["yaxis2"]["hoverformat"] == ",.2f" and "tickformat" not in fig["layout"]["yaxis2"]
+
+
 def test_a_scatter_over_star_ratings_has_a_tick_for_every_star():
     chart = _chart(kind=Kind.SCATTER, x="REVIEW_RATING", y=("SENTIMENT",), fmt=Fmt.FLOAT2)
     rows = tuple((s, 0.1 * s) for s in range(1, 6))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ...warehouse.result import Result
@@ -53,6 +54,18 @@ def _trace(chart: Chart, name: str, xs: list[Any], ys: list[Any]) -> dict[str, A
     return trace
 
 
+def _right_axis_format(chart: Chart, result: Result) -> Fmt:
+    """Whole numbers when every value on the right-hand axis is one (ticket and unit counts), else two
+    decimals (averages): a count never hovers as "2,399.00"."""
+    numbers = [v for col in chart.y2 for v in result.column(col) if v is not None]
+    whole = bool(numbers) and all(
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, Decimal) and v.is_finite() and int(v.as_tuple().exponent) >= 0)
+        for v in numbers
+    )
+    return Fmt.INT if whole else Fmt.FLOAT2
+
+
 def xy(chart: Chart, result: Result, palette: str) -> Figure:
     traces: list[dict[str, Any]] = []
     for name, rows in groups(chart, result):
@@ -87,8 +100,9 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
         left = label_room(dict.fromkeys(result.column(chart.x)))
     # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
     cat, val = ("y", "x") if horizontal else ("x", "y")
+    y2_fmt = _right_axis_format(chart, result)
     for trace in traces:
-        fmt = Fmt.FLOAT2 if trace.get("yaxis") == "y2" else chart.fmt
+        fmt = y2_fmt if trace.get("yaxis") == "y2" else chart.fmt
         trace["hovertemplate"] = (
             f"{hover_category(c_axis, cat)}<br>{trace['name'] or y_title or 'Value'}: "
             f"{hover_value(fmt, val)}<extra></extra>"
@@ -105,8 +119,10 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
         names = [chart.label(c) for c in chart.y2]
         one_line = " · ".join(names)
         two_lines = len(one_line) > Y2_TITLE_CHARS
-        second = value_axis(chart, "<br>".join(names) if two_lines else one_line, Fmt.FLOAT2)
-        second.update(overlaying="y", side="right", showgrid=False, zeroline=False)
+        second = value_axis(chart, "<br>".join(names) if two_lines else one_line, y2_fmt)
+        # Round numbers of its own (Plotly's default for a second axis puts its ticks level with the
+        # left axis's grid lines, at values like 2083 and 2399); it draws no grid lines to clash.
+        second.update(overlaying="y", side="right", showgrid=False, zeroline=False, tickmode="auto")
         extra["yaxis2"] = second
         extra["margin"] = {"l": 66, "r": 84 if two_lines else 66, "t": 48, "b": 62}
     drawn = layout(chart, palette, **extra)
