@@ -681,18 +681,25 @@ def test_the_session_parameters_of_the_emulator_are_merged_with_the_statement_ti
     assert kwargs["database"] == "CLIENT_TESTS" and kwargs["schema"] == "ANALYTICS"
 
 
-@pytest.mark.snowflake
-def test_a_connection_per_role_is_kept_and_every_statement_carries_the_query_tag(
-    snow: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    opened_as: dict[int, str | None] = {}
+@pytest.fixture
+def opened_as(monkeypatch: pytest.MonkeyPatch) -> dict[int, str | None]:
+    """The role each Snowflake connection opened since the test began logged in as, by id(connection)."""
+    roles: dict[int, str | None] = {}
     original_connect = snowflake.connector.connect
 
     def connect(**kwargs: Any) -> SnowflakeConnection:
         conn = original_connect(**kwargs)
-        opened_as[id(conn)] = kwargs.get("role")
+        roles[id(conn)] = kwargs.get("role")
         return conn
 
+    monkeypatch.setattr(snowflake.connector, "connect", connect)
+    return roles
+
+
+@pytest.mark.snowflake
+def test_a_connection_per_role_is_kept_and_every_statement_carries_the_query_tag(
+    snow: Any, monkeypatch: pytest.MonkeyPatch, opened_as: dict[int, str | None]
+) -> None:
     sent: list[tuple[SnowflakeConnection, str, dict[str, Any] | None, Any]] = []
     original_query = SnowflakeConnection.cmd_query
 
@@ -700,7 +707,6 @@ def test_a_connection_per_role_is_kept_and_every_statement_carries_the_query_tag
         sent.append((self, sql, kwargs.get("statement_params"), kwargs.get("binding_params")))
         return original_query(self, sql, *args, **kwargs)
 
-    monkeypatch.setattr(snowflake.connector, "connect", connect)
     monkeypatch.setattr(SnowflakeConnection, "cmd_query", cmd_query)
     query = q(CUSTOMERS_SQL, "EMEA")
     client.run_uncached(query, user_tag="portal:user=ana", snowflake_role="ANALYST")
@@ -730,17 +736,8 @@ def test_a_connection_per_role_is_kept_and_every_statement_carries_the_query_tag
 
 @pytest.mark.snowflake
 def test_a_session_for_several_roles_logs_in_as_the_first_and_activates_exactly_the_others(
-    snow: Any, secondary_roles: list[tuple[int, str]], monkeypatch: pytest.MonkeyPatch
+    snow: Any, secondary_roles: list[tuple[int, str]], opened_as: dict[int, str | None]
 ) -> None:
-    opened_as: dict[int, str | None] = {}
-    original_connect = snowflake.connector.connect
-
-    def connect(**kwargs: Any) -> SnowflakeConnection:
-        conn = original_connect(**kwargs)
-        opened_as[id(conn)] = kwargs.get("role")
-        return conn
-
-    monkeypatch.setattr(snowflake.connector, "connect", connect)
     query = q(CUSTOMERS_SQL, "EMEA")
     alone = client.run_uncached(query, user_tag=TAG, snowflake_role="ANALYST")
     together = client.run_uncached(query, user_tag=TAG, snowflake_role="ANALYST,EXECUTIVE,SUPPORT")
