@@ -110,12 +110,19 @@ def term_problem(term: str) -> str:
     return ""
 
 
-def search_customers(term: str, viewer: Viewer) -> list[dict[str, Any]]:
-    """Up to MAX_RESULTS customers matching `term` within the viewer's scope (by id only without PII)."""
+def find_customers(term: str, viewer: Viewer) -> tuple[list[dict[str, Any]], bool]:
+    """Up to MAX_RESULTS customers matching `term` within the viewer's scope (by id only without PII),
+    and whether more match (the query reads one more row than it keeps)."""
     escaped = like_escape(term)
     named = {"q": f"%{escaped}%", "q_prefix": f"{escaped}%"}
     sql = SEARCH_SQL if viewer.pii else SEARCH_BY_ID_SQL
-    return run_file(sql, viewer=viewer, named=named).records()[:MAX_RESULTS]
+    rows = run_file(sql, viewer=viewer, named=named).records()
+    return rows[:MAX_RESULTS], len(rows) > MAX_RESULTS
+
+
+def search_customers(term: str, viewer: Viewer) -> list[dict[str, Any]]:
+    """Up to MAX_RESULTS customers matching `term` within the viewer's scope (by id only without PII)."""
+    return find_customers(term, viewer)[0]
 
 
 def exact_match(term: str, results: Sequence[dict[str, Any]]) -> str | None:
@@ -145,9 +152,10 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     term = request.GET.get("q", "").strip()
     problem = term_problem(term) if term else ""
     results: list[dict[str, Any]] = []
+    more = False
     if term and not problem:
         try:
-            results = search_customers(term, viewer)
+            results, more = find_customers(term, viewer)
         except WarehouseError as error:
             return _warehouse_down(request, viewer, error, term)
         exact = exact_match(term, results)
@@ -162,6 +170,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
             {**r, "NAME": full_name(r), "VALUE": fmt_value(r["LIFETIME_VALUE"], Fmt.MONEY)} for r in results
         ],
         "max_results": MAX_RESULTS,
+        "more": more,
         "pii": viewer.pii,
     }
     return render(request, "dashboards/customer_search.html", context)

@@ -145,9 +145,12 @@ class Raw:
         assert len(row) == 1
         return {k: (None if _missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
 
-    def search(self, term: str, *, pii: bool = True, regions: set[str] | None = None) -> list[str]:
+    def search(
+        self, term: str, *, pii: bool = True, regions: set[str] | None = None, limit: int | None = 20
+    ) -> list[str]:
         """Ids matching `term` as the issue defines the search: id prefix, or name / full name /
-        e-mail containing it, all case-insensitive and literal; id matches first, then by id; 20."""
+        e-mail containing it, all case-insensitive and literal; id matches first, then by id; 20
+        (`limit`; None: every match)."""
         b = self.base if regions is None else self.base[self.base["REGION"].isin(regions)]
         t = term.casefold()
 
@@ -161,7 +164,8 @@ class Raw:
             hit = hit | contains(b["FIRST_NAME"]) | contains(b["LAST_NAME"]) | contains(full)
             hit = hit | contains(b["EMAIL"])
         found = b[hit].assign(_rank=(~by_id[hit]).astype(int))
-        return found.sort_values(["_rank", "CUSTOMER_ID"])["CUSTOMER_ID"].head(20).tolist()
+        ids = found.sort_values(["_rank", "CUSTOMER_ID"])["CUSTOMER_ID"]
+        return (ids if limit is None else ids.head(limit)).tolist()
 
 
 def _missing(value: Any) -> bool:
@@ -278,9 +282,21 @@ def test_search_returns_at_most_twenty_customers_ids_first(signed_in, raw):
     response = signed_in.get("/customers/", {"q": "an"})
     assert search_ids(response) == expected
     html = response.content.decode()
-    assert "Showing the first 20" in html
+    assert len(raw.search("an", limit=None)) > 20
+    assert "More than 20 customers match “an”" in html and "Showing the first 20" in html
     first = raw.base.set_index("CUSTOMER_ID").loc[expected[0]]
     assert f'<td class="num">${float(first["LIFETIME_VALUE"]):,.2f}</td>' in html
+
+
+def test_a_search_with_fewer_matches_than_a_page_counts_them_and_says_nothing_of_more(signed_in, raw):
+    c = raw.base.sort_values("CUSTOMER_ID").iloc[7]
+    term = str(c["EMAIL"]).split("@")[0][-5:]
+    every = raw.search(term, limit=None)
+    assert 0 < len(every) < 20
+    html = signed_in.get("/customers/", {"q": term}).content.decode()
+    plural = "" if len(every) == 1 else "s"
+    assert f"{len(every)} customer{plural} matching “{term}”" in html
+    assert "More than" not in html and "Showing the first" not in html
 
 
 def test_like_wildcards_in_the_term_are_taken_literally(signed_in, raw):

@@ -1,6 +1,6 @@
 -- Customers whose id starts with the search term, or whose first, last or full name or e-mail
 -- contains it (case-insensitive). :q_prefix and :q are ILIKE patterns with '!' as the escape
--- character. At most 20 rows: id matches first, then by id.
+-- character. At most 21 rows: id matches first, then by id.
 SELECT
     c.CUSTOMER_ID,
     c.FIRST_NAME,
@@ -16,4 +16,4 @@ WHERE c.CUSTOMER_ID ILIKE :q_prefix ESCAPE '!'
     OR (c.FIRST_NAME || ' ' || c.LAST_NAME) ILIKE :q ESCAPE '!'
     OR c.EMAIL ILIKE :q ESCAPE '!'
 ORDER BY CASE WHEN c.CUSTOMER_ID ILIKE :q_prefix ESCAPE '!' THEN 0 ELSE 1 END, c.CUSTOMER_ID
-LIMIT 20
+LIMIT 21  -- one more than a page shows: whether more match

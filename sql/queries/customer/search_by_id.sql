@@ -11,4 +11,4 @@ SELECT
 FROM ANALYTICS.CUSTOMER_BASE c
 WHERE c.CUSTOMER_ID ILIKE :q_prefix ESCAPE '!'
 ORDER BY c.CUSTOMER_ID
-LIMIT 20
+LIMIT 21  -- one more than a page shows: whether more match
