@@ -10,6 +10,9 @@
   and whatever is still alive after STOP_GRACE seconds (default 5) is killed with SIGKILL, process
   groups and every descendant, so all is gone within 10 s. The supervisor is a child subreaper
   (Linux), so processes that detach from their parents are still found and ended.
+- The same when the process that started it ends: `kill <pid of make>` reaches make alone (a
+  terminal's Ctrl-C reaches the whole group), and the supervisor, left an orphan, would otherwise
+  keep web, worker and beat running and the port taken.
 
 Standalone (no Django import): configured by the environment that bin/run-all passes.
 """
@@ -31,6 +34,7 @@ POLL_SECONDS = 0.5
 SCAN_SECONDS = 3.0  # how often each program's descendants are listed (psutil walks /proc: not free)
 BACKOFF_MAX = 60.0
 STABLE_SECONDS = 60.0
+PARENT_ENDED = "its parent ended"
 
 
 def log(message: str) -> None:
@@ -140,6 +144,7 @@ class Supervisor:
         self.grace = grace
         self.web_max_failures = web_max_failures
         self.stopping: str | None = None
+        self.parent = os.getppid()  # make (bin/run-all execs this file): its end ends everything
 
     def ours(self) -> set[int]:
         return {p.process.pid for p in self.programs if p.process is not None}
@@ -179,6 +184,10 @@ class Supervisor:
             program.start()
         next_scan = 0.0
         while self.stopping is None:
+            if os.getppid() != self.parent:
+                log(f"the process that started run-all ({self.parent}) has ended")
+                self.stopping = PARENT_ENDED
+                break
             now = time.monotonic()
             for program in self.programs:
                 if self.stopping is None:
@@ -217,7 +226,7 @@ class Supervisor:
                     program.process.wait(2)
         reap_orphans(self.ours())
         log("stopped")
-        return 0 if self.stopping in ("SIGTERM", "SIGINT") else 1
+        return 0 if self.stopping in ("SIGTERM", "SIGINT", PARENT_ENDED) else 1
 
 
 def main() -> int:

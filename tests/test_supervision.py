@@ -6,6 +6,7 @@ the session's small demo warehouse.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -62,15 +63,13 @@ def _wait(condition, timeout: float, what: str) -> None:  # type: ignore[no-unty
     raise AssertionError(f"not within {timeout} s: {what}")
 
 
-@pytest.fixture(scope="module")
-def running(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    var = tmp_path_factory.mktemp("run-all-var")
-    port = _free_port()
+def _environment(var: Path, port: int, warehouse: Path) -> dict[str, str]:
+    """bin/run-all's environment for a scratch VAR_DIR, its own database and broker, migrated."""
     env = {
         **os.environ,
         "VAR_DIR": str(var),
         "DATABASE_URL": f"sqlite:///{var / 'db.sqlite3'}",
-        "WAREHOUSE_PATH": str(demo_warehouse_path),
+        "WAREHOUSE_PATH": str(warehouse),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_WORKERS": "1",
@@ -81,6 +80,14 @@ def running(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory)
     env.pop("REDIS_URL", None)
     env.pop("CELERY_BROKER_URL", None)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=REPO_ROOT, env=env, check=True)
+    return env
+
+
+@pytest.fixture(scope="module")
+def running(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    var = tmp_path_factory.mktemp("run-all-var")
+    port = _free_port()
+    env = _environment(var, port, demo_warehouse_path)
     log = var / "run-all.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -132,3 +139,46 @@ def test_sigterm_ends_web_worker_beat_and_their_children_within_ten_seconds(runn
     assert alive == [], f"left behind after {elapsed:.1f} s: {alive}"
     assert running.process.returncode == 0
     assert "run-all: stopped" in running.output()
+
+
+def test_when_the_process_that_started_it_ends_web_worker_and_beat_end_too(
+    demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`kill <pid of make>` reaches make alone: bin/run-all, left an orphan, stops everything itself
+    (here a shell stands for make)."""
+    var = tmp_path_factory.mktemp("run-all-orphan")
+    port = _free_port()
+    env = _environment(var, port, demo_warehouse_path)
+    log = var / "run-all.log"
+    with log.open("wb") as out:
+        parent = subprocess.Popen(
+            ["bash", "-c", f"{REPO_ROOT / 'bin' / 'run-all'} & wait"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    run = Running(parent, port, log)
+    tree: list[psutil.Process] = []
+    try:
+        _wait(lambda: run.healthz() == 200, 60, "the web server answers /healthz")
+        (supervisor,) = psutil.Process(parent.pid).children()
+        tree = [supervisor, *supervisor.children(recursive=True)]
+        assert len(tree) >= 4  # the supervisor, web (master and a worker), worker, beat
+        parent.send_signal(signal.SIGTERM)  # the shell alone, as `kill` does to make
+        parent.wait(10)
+        started = time.monotonic()
+        _wait(
+            lambda: not [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE],
+            12,
+            "the supervisor, web, worker and beat have ended",
+        )
+        assert time.monotonic() - started < 12
+        assert "has ended" in run.output() and "run-all: stopped" in run.output()
+    finally:  # never leave a server behind, even when the supervisor did not stop them
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(parent.pid, signal.SIGKILL)
+        for process in tree:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
