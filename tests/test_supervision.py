@@ -83,22 +83,24 @@ def _environment(var: Path, port: int, warehouse: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def running(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    var = tmp_path_factory.mktemp("run-all-var")
+def _launch(command: list[str], var: Path, warehouse: Path) -> Running:
+    """`command` (bin/run-all, or something that starts it) in a session of its own, on a free port."""
     port = _free_port()
-    env = _environment(var, port, demo_warehouse_path)
+    env = _environment(var, port, warehouse)
     log = var / "run-all.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(REPO_ROOT / "bin" / "run-all")],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-    run = Running(process, port, log)
+    return Running(process, port, log)
+
+
+@pytest.fixture(scope="module")
+def running(demo_warehouse_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    run = _launch(
+        [str(REPO_ROOT / "bin" / "run-all")], tmp_path_factory.mktemp("run-all-var"), demo_warehouse_path
+    )
+    process = run.process
     try:
         _wait(lambda: run.healthz() == 200, 60, "the web server answers /healthz")
         _wait(lambda: run.program("worker") and run.program("beat"), 30, "worker and beat run")
@@ -146,20 +148,9 @@ def test_when_the_process_that_started_it_ends_web_worker_and_beat_end_too(
 ) -> None:
     """`kill <pid of make>` reaches make alone: bin/run-all, left an orphan, stops everything itself
     (here a shell stands for make)."""
-    var = tmp_path_factory.mktemp("run-all-orphan")
-    port = _free_port()
-    env = _environment(var, port, demo_warehouse_path)
-    log = var / "run-all.log"
-    with log.open("wb") as out:
-        parent = subprocess.Popen(
-            ["bash", "-c", f"{REPO_ROOT / 'bin' / 'run-all'} & wait"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    run = Running(parent, port, log)
+    command = ["bash", "-c", f"{REPO_ROOT / 'bin' / 'run-all'} & wait"]
+    run = _launch(command, tmp_path_factory.mktemp("run-all-orphan"), demo_warehouse_path)
+    parent = run.process
     tree: list[psutil.Process] = []
     try:
         _wait(lambda: run.healthz() == 200, 60, "the web server answers /healthz")
