@@ -25,6 +25,14 @@ COLUMN = {
 }
 
 
+def in_scope(customers: pd.DataFrame, scope: dict[str, list[str]]) -> pd.DataFrame:
+    """The customers (rows of a frame with the scope attributes' columns) a role's scope lets through."""
+    keep = pd.Series(True, index=customers.index)
+    for attribute, values in scope.items():
+        keep &= customers[COLUMN[attribute]].isin(values)
+    return customers[keep]
+
+
 @dataclass(frozen=True)
 class Selection:
     """A date range (inclusive) and filter values, as the URL gives them."""

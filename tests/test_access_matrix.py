@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.models import WORKSPACE_SLUGS, Role
 from dashboards.charts.registry import WORKSPACES
-from tests.numbers import COLUMN
+from tests.numbers import COLUMN, in_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +28,6 @@ STARTING = (
 )
 DATE_TO = "2026-03-31"
 QUERY = f"from=2026-01-01&to={DATE_TO}"
-
-
-def in_scope(customers: pd.DataFrame, scope: dict[str, list[str]]) -> pd.DataFrame:
-    keep = pd.Series(True, index=customers.index)
-    for attribute, values in scope.items():
-        keep &= customers[COLUMN[attribute]].isin(values)
-    return customers[keep]
 
 
 def csv_rows(response) -> list[dict[str, str]]:
