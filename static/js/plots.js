@@ -3,11 +3,12 @@
 // are portal.js's to draw.
 (function () {
   "use strict";
-  // How every plot is drawn, here and by portal.js (which waits for this file). Without a mouse (a phone,
-  // a tablet) Plotly shows its tool bar all the time, over the legend, the "partial" labels and the
-  // Sankey's nodes at a plot's top right: there it is left out (a drag still zooms, a double tap resets).
+  // How every plot is drawn, here and by portal.js (which waits for this file: window.portalPlots).
+  // Without a mouse (a phone, a tablet) Plotly shows its tool bar all the time, over the legend, the
+  // "partial" labels and the Sankey's nodes at a plot's top right: there it is left out (a drag still
+  // zooms, a double tap resets).
   var noHover = !!(window.matchMedia && window.matchMedia("(hover: none)").matches);
-  var PLOT_CONFIG = window.portalPlotConfig = {
+  var PLOT_CONFIG = {
     responsive: true,
     displaylogo: false,
     modeBarButtonsToRemove: ["lasso2d", "select2d"],
@@ -20,7 +21,7 @@
   // ("web", not "web (2nd)": the column says it, the hover still names it), or the labels between
   // two columns run into each other. Changes the figure before it is drawn.
   var NARROW_PX = 520;
-  window.portalFitFigure = function (div, figure) {
+  function fit(div, figure) {
     if (div.clientWidth >= NARROW_PX) return figure;
     var across = false;
     (figure.data || []).forEach(function (trace) {
@@ -35,7 +36,8 @@
     });
     if (across) figure.layout.margin = Object.assign({}, figure.layout.margin, { r: 16 });
     return figure;
-  };
+  }
+  window.portalPlots = { config: PLOT_CONFIG, fit: fit };
   var drawn = false;
   function draw() {
     if (drawn || !window.Plotly) return;
@@ -44,7 +46,7 @@
       if (div.closest("[data-chart-src]")) return;
       var script = div.nextElementSibling;
       if (!script || script.type !== "application/json") return;
-      var figure = window.portalFitFigure(div, JSON.parse(script.textContent));
+      var figure = fit(div, JSON.parse(script.textContent));
       window.Plotly.newPlot(div, figure.data, figure.layout, PLOT_CONFIG);
     });
   }

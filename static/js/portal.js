@@ -14,12 +14,12 @@
     });
   }
 
-  // Plots are drawn once plotly.js and plots.js (with the plots' configuration, window.portalPlotConfig,
-  // and window.portalFitFigure, which fits a figure to a narrow screen) have run; both load after this file. Those on or near the screen first, in the order their data
-  // arrives; the others one at a time when the browser is idle and no part is still loading, so the
-  // first screen is never held back by a heavy chart further down.
+  // Plots are drawn once plotly.js and plots.js (window.portalPlots: the plots' configuration, and how a
+  // figure fits a narrow screen) have run; both load after this file. Those on or near the screen
+  // first, in the order their data arrives; the others one at a time when the browser is idle and no
+  // part is still loading, so the first screen is never held back by a heavy chart further down.
   function ready() {
-    return Boolean(window.Plotly && window.portalPlotConfig && window.portalFitFigure);
+    return Boolean(window.Plotly && window.portalPlots);
   }
   var plotlyWaiters = [];
   function whenPlotly(fn) {
@@ -109,10 +109,10 @@
   function plot(div) {
     var script = div.nextElementSibling;
     if (!script || script.type !== "application/json") return;
-    var figure = window.portalFitFigure(div, JSON.parse(script.textContent));
+    var figure = window.portalPlots.fit(div, JSON.parse(script.textContent));
     var key = marginKey(div);
     startFromKnownMargins(div, figure.layout);
-    window.Plotly.newPlot(div, figure.data, figure.layout, window.portalPlotConfig).then(function () {
+    window.Plotly.newPlot(div, figure.data, figure.layout, window.portalPlots.config).then(function () {
       keepMargins(div, key);
       linkPoints(div, figure);
       div.setAttribute("data-drawn", "true");

@@ -107,7 +107,7 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
         },
         # A flow of three or more steps has labels between its columns from both sides: on a narrow
         # screen they run into each other, and the page labels the nodes without their step (the
-        # column says it; static/js/plots.js portalFitFigure).
+        # column says it; fit() in static/js/plots.js).
         "meta": {
             "short_labels": [node_kind(n) for n in nodes],
             "steps": len({n[len(node_kind(n)) :] for n in nodes}),
