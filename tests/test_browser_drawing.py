@@ -45,7 +45,7 @@ def test_off_screen_plots_wait_for_every_part_and_printing_draws_them(page: Page
         ".length === 1 && window.Plotly !== undefined",
         timeout=30_000,
     )
-    page.wait_for_timeout(1500)  # time enough for idle drawing, which must wait for the last part
+    page.wait_for_timeout(1500)  # time enough to draw off-screen plots, which must wait for the last part
     assert page.evaluate(DRAWN) == 0
 
     page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")

@@ -16,8 +16,8 @@
 
   // Plots are drawn once plotly.js and plots.js (window.portalPlots: the plots' configuration, and how a
   // figure fits a narrow screen) have run; both load after this file. Those on or near the screen
-  // first, in the order their data arrives; the others one at a time when the browser is idle and no
-  // part is still loading, so the first screen is never held back by a heavy chart further down.
+  // first, in the order their data arrives; the others once no part is still loading, one a task, so
+  // the first screen is never held back by a heavy chart further down and input is served between them.
   function ready() {
     return Boolean(window.Plotly && window.portalPlots);
   }
@@ -35,8 +35,8 @@
   window.addEventListener("load", plotlyArrived);
 
   var loading = 0;  // parts whose answer has not arrived yet
-  var later = [];   // plots off screen, drawn when idle
-  var idleScheduled = false;
+  var later = [];   // plots off screen, drawn once every part has arrived
+  var nextScheduled = false;
 
   function markDrawn(container) {
     if (!container) return;
@@ -122,10 +122,10 @@
   }
 
   function drawLater() {
-    if (idleScheduled || !later.length || loading > 0) return;
-    idleScheduled = true;
+    if (nextScheduled || !later.length || loading > 0) return;
+    nextScheduled = true;
     var next = function () {
-      idleScheduled = false;
+      nextScheduled = false;
       if (loading > 0) return;  // drawLater runs again when the last part arrives
       whenPlotly(function () {
         var div = later.shift();
@@ -134,8 +134,9 @@
         drawLater();
       });
     };
-    if (window.requestIdleCallback) window.requestIdleCallback(next, { timeout: 1000 });
-    else window.setTimeout(next, 50);
+    // A task of its own, not requestIdleCallback: an idle period comes only after the frame that shows
+    // the last plot, 20-40 ms later, and a page of off-screen plots paid that wait for each of them.
+    window.setTimeout(next, 0);
   }
 
   var onScreen = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
