@@ -252,7 +252,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's, starting again on a new broker connection after a failed send (exports/beat.py).
+CELERY_BEAT_SCHEDULER = "exports.beat:Scheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Charts for PDFs and e-mails: Plotly through kaleido, driving Debian's Chromium (never a download).
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default=str(BASE_DIR / "bin" / "chromium-headless"))

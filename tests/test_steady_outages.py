@@ -292,3 +292,52 @@ def test_the_sqlite_broker_delivers_each_message_once_and_its_delivered_rows_are
 
     with sqlite3.connect(tmp_path / "broker.sqlite3") as db:
         assert db.execute("SELECT COUNT(*) FROM kombu_message").fetchone()[0] == 0
+
+
+def test_beat_keeps_sending_after_the_broker_failed_to_open(
+    transactional_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the first `make run`, worker and beat open a new broker file together, and one of them finds the
+    other's table already made. In beat, the failed send used to leave celery's one producer on a closed
+    channel: every later send failed ('channel disconnected') until beat was restarted."""
+    import json
+    import sqlite3
+
+    import kombu.transport.sqlalchemy as sqla
+    from sqlalchemy.exc import OperationalError
+
+    from config.celery import app
+    from exports.beat import Scheduler
+
+    real_create_all = sqla.metadata.create_all
+    opened: list[object] = []
+
+    def create_all(engine: Any, *args: Any, **kwargs: Any) -> None:
+        opened.append(engine)
+        if len(opened) == 1:  # what SQLite says to the loser of that race
+            raise OperationalError(
+                "CREATE TABLE kombu_queue", {}, Exception("table kombu_queue already exists")
+            )
+        real_create_all(engine, *args, **kwargs)
+
+    monkeypatch.setattr(sqla.metadata, "create_all", create_all)
+    broker = tmp_path / "broker.sqlite3"
+    before = app.conf.broker_url
+    use_broker(f"sqla+sqlite:///{broker}")
+    try:
+        scheduler = Scheduler(app=app)  # django-celery-beat's, reading the periodic tasks' rows
+        due = [entry.task for entry in scheduler.schedule.values()]
+        for _tick in range(2):  # as Scheduler.tick sends each due entry
+            for entry in scheduler.schedule.values():
+                scheduler.apply_entry(entry, producer=scheduler.producer)
+        scheduler.drop_connection()
+    finally:
+        use_broker(before)
+    assert len(opened) >= 2  # the failure happened, and the broker was opened again
+    with sqlite3.connect(broker) as con:
+        sent = [
+            json.loads(payload)["headers"]["task"]
+            for (payload,) in con.execute("SELECT payload FROM kombu_message")
+        ]
+    assert "exports.tasks.dispatch_digests" in due
+    assert sorted(sent) == sorted(due * 2)
