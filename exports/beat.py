@@ -1,13 +1,13 @@
 """The beat scheduler (CELERY_BEAT_SCHEDULER): django-celery-beat's, which starts again on a new broker
 connection when a send fails.
 
-Celery's scheduler keeps one connection and one producer for its whole life. A send that fails while
-kombu opens the broker (the SQLAlchemy transport creating its tables on a new broker file at the same
-moment as the worker, the first `make run`) leaves that producer on a closed channel, and every later
+Celery's scheduler keeps one connection and one producer for its whole life. A send that failed while
+kombu opened the broker (the SQLAlchemy transport creating its tables on a new broker file at the same
+moment as the worker: the first `make run`) left that producer on a closed channel, and every later
 send failed too, with "channel disconnected", until beat was restarted: no digest, alert, requeue,
-warm-up or purge ran, while beat looked alive to the supervisor. Here a failed send drops both, and is
-tried once more on a new connection; if that fails as well, the error is logged as before and the next
-due send starts on a new connection again.
+warm-up or purge ran, while beat looked alive to the supervisor. Here a failed send drops both and is
+tried once more on a new connection; if that fails as well, the error is logged as before, and the
+next due send starts on a new connection again.
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ class Scheduler(DatabaseScheduler):  # type: ignore[misc]  # django-celery-beat 
             raise
 
     def drop_connection(self) -> None:
-        """Forget the producer and the connection (cached properties of celery's Scheduler), closing them;
-        the next send opens new ones."""
-        for name in ("producer", "connection"):
-            thing = self.__dict__.pop(name, None)
-            if thing is not None:
-                with contextlib.suppress(Exception):  # it may be broken: that is why it goes
-                    thing.release()
+        """Forget the producer and the connection (cached properties of celery's Scheduler, which drops
+        them the same way when it closes) and release the connection with its channels; the next send
+        opens new ones."""
+        self.__dict__.pop("producer", None)
+        connection = self.__dict__.pop("connection", None)
+        if connection is not None:
+            with contextlib.suppress(Exception):  # it may be broken: that is why it goes
+                connection.release()
