@@ -29,7 +29,6 @@ from tests.fixtures.celery_worker import (
     _free_port,
     flush_redis,
     publishing_to,
-    use_broker,
 )
 from tests.fixtures.portal import TEST_PASSWORD
 
@@ -55,12 +54,8 @@ def redis_down(settings: Any) -> Iterator[str]:
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2},
         }
     }
-    from config.celery import app
-
-    before = app.conf.broker_url
-    use_broker(url)
-    yield url
-    use_broker(before)
+    with publishing_to(url):
+        yield url
 
 
 # --- Redis down --------------------------------------------------------------------------------------------
@@ -304,6 +299,7 @@ def test_beat_keeps_sending_after_the_broker_failed_to_open(
     import sqlite3
 
     import kombu.transport.sqlalchemy as sqla
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
     from sqlalchemy.exc import OperationalError
 
     from config.celery import app
@@ -321,8 +317,6 @@ def test_beat_keeps_sending_after_the_broker_failed_to_open(
         real_create_all(engine, *args, **kwargs)
 
     monkeypatch.setattr(sqla.metadata, "create_all", create_all)
-    from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
     # The rows the migrations make (a transactional test before this one may have flushed them).
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     for name, task in [
@@ -331,17 +325,13 @@ def test_beat_keeps_sending_after_the_broker_failed_to_open(
     ]:
         PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": every_minute})
     broker = tmp_path / "broker.sqlite3"
-    before = app.conf.broker_url
-    use_broker(f"sqla+sqlite:///{broker}")
-    try:
+    with publishing_to(f"sqla+sqlite:///{broker}"):
         scheduler = Scheduler(app=app)  # django-celery-beat's, reading the periodic tasks' rows
         due = [entry.task for entry in scheduler.schedule.values()]
         for _tick in range(2):  # as Scheduler.tick sends each due entry
             for entry in scheduler.schedule.values():
                 scheduler.apply_entry(entry, producer=scheduler.producer)
         scheduler.drop_connection()
-    finally:
-        use_broker(before)
     assert len(opened) >= 2  # the failure happened, and the broker was opened again
     with sqlite3.connect(broker) as con:
         sent = [
