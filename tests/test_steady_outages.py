@@ -340,3 +340,43 @@ def test_beat_keeps_sending_after_the_broker_failed_to_open(
         ]
     assert {"exports.tasks.dispatch_digests", "exports.tasks.evaluate_alerts"} <= set(due)
     assert sorted(sent) == sorted(due * 2)
+
+
+def test_worker_and_beat_make_the_broker_tables_before_their_first_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same race at its root: worker and beat make kombu's tables when they start (worker_init,
+    beat_init), and the one that finds the other's table already made tries again. Their first send
+    then makes nothing, so it cannot lose that race."""
+    import sqlite3
+
+    import kombu.transport.sqlalchemy as sqla
+    from sqlalchemy.exc import OperationalError
+
+    from config.celery import _prepare_broker, app
+
+    real_create_all = sqla.metadata.create_all
+    calls: list[object] = []
+
+    def create_all(engine: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(engine)
+        if len(calls) == 1:  # the loser of the race, as SQLite tells it
+            raise OperationalError(
+                "CREATE TABLE kombu_queue", {}, Exception("table kombu_queue already exists")
+            )
+        if len(calls) > 2:
+            raise AssertionError("the tables were made again on a send")
+        real_create_all(engine, *args, **kwargs)
+
+    monkeypatch.setattr(sqla.metadata, "create_all", create_all)
+    broker = tmp_path / "broker.sqlite3"
+    with publishing_to(f"sqla+sqlite:///{broker}"):
+        _prepare_broker()
+        with sqlite3.connect(broker) as con:
+            tables = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            assert {"kombu_queue", "kombu_message"} <= tables
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        app.send_task("exports.tasks.dispatch_digests")  # a first send on a connection of its own
+    assert len(calls) == 2
+    with sqlite3.connect(broker) as con:
+        assert con.execute("SELECT COUNT(*) FROM kombu_message").fetchone()[0] == 1
