@@ -148,6 +148,43 @@ def test_the_overview_reads_on_a_phone_without_sideways_scrolling(phone_page, po
     phone_page.screenshot(path="var/screenshots/overview-phone.png", full_page=True)
 
 
+def test_on_a_phone_the_filters_fold_behind_a_button_and_the_figures_come_first(phone_page, page, portal):
+    """Eleven filter fields took a phone's first screen and a half: they fold behind a Filters button that
+    says how many values are on, the line under it says which, and the KPI row is on the first screen."""
+    sign_in(phone_page, portal)
+    wait_for_charts(phone_page)
+    region = phone_page.locator("input[name=region]").first.get_attribute("value")
+    assert region
+    phone_page.goto(f"{portal}/w/overview/?region={quote(region)}")
+    wait_for_charts(phone_page)
+    toggle = phone_page.locator("[data-filters-toggle]")
+    form = phone_page.locator("form.filter-bar")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("Filters (1 active)")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(form).to_be_hidden()
+    expect(phone_page.locator(".active-filters .chip")).to_contain_text(f"Region: {region}")
+    first_kpi = phone_page.locator(".kpi").first.bounding_box()
+    assert first_kpi is not None and first_kpi["y"] < phone_page.viewport_size["height"]
+    toggle.focus()
+    phone_page.keyboard.press("Enter")  # the keyboard opens it
+    expect(form).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    phone_page.get_by_label("Date range").select_option("last_7")
+    with phone_page.expect_navigation():
+        form.get_by_role("button", name="Apply").click()
+    wait_for_charts(phone_page)
+    assert "preset=last_7" in phone_page.url and f"region={quote(region)}" in phone_page.url
+    expect(phone_page.locator("form.filter-bar")).to_be_hidden()  # folded again on the new page
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert console_errors(phone_page) == []
+
+    sign_in(page, portal)  # a desktop shows the filters, and no button
+    wait_for_charts(page)
+    expect(page.locator("form.filter-bar")).to_be_visible()
+    expect(page.locator("[data-filters-toggle]")).to_be_hidden()
+
+
 def test_the_filters_and_charts_work_with_the_keyboard_alone(page, portal):
     sign_in(page, portal)
     wait_for_charts(page)

@@ -17,6 +17,16 @@
     dropdowns().forEach(function (other) { if (other !== opened && other.open) closeDropdown(other, false); });
   }, true);
 
+  // --- On a phone the filter bar folds behind its Filters button (static/css/portal.css).
+  document.querySelectorAll("[data-filters-toggle]").forEach(function (button) {
+    var form = document.getElementById(button.getAttribute("aria-controls"));
+    if (!form) return;
+    button.addEventListener("click", function () {
+      var open = form.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  });
+
   // --- A chart's "Show data" holds its rows as text until it is opened (dashboards/table_rows.py).
   document.addEventListener("toggle", function (event) {
     var details = event.target;
