@@ -3,6 +3,7 @@ downloaded, an axe-core audit, the keyboard, and a phone-sized screen."""
 
 import csv
 import io
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -183,6 +184,32 @@ def test_on_a_phone_the_filters_fold_behind_a_button_and_the_figures_come_first(
     wait_for_charts(page)
     expect(page.locator("form.filter-bar")).to_be_visible()
     expect(page.locator("[data-filters-toggle]")).to_be_hidden()
+
+
+def test_on_a_small_phone_the_workspace_list_opens_on_the_current_workspace(browser, portal):
+    """The workspace list is one row that scrolls sideways on a phone; the current workspace is in view
+    (the last one too, not only the first)."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        sign_in(phone, portal)
+        wait_for_charts(phone)
+        links = phone.locator(".sidebar a[href^='/w/']")
+        assert links.count() >= 3
+        last = links.last.get_attribute("href")
+        assert last
+        phone.goto(f"{portal}{last}")
+        current = phone.locator(".sidebar [aria-current=page]")
+        expect(current).to_have_attribute("href", re.compile("^" + re.escape(last.split("?")[0])))
+        inside = phone.evaluate(
+            """() => { const a = document.querySelector('.sidebar [aria-current=page]').getBoundingClientRect();
+                const box = document.querySelector('.sidebar').getBoundingClientRect();
+                return a.left >= box.left - 1 && a.right <= box.right + 1; }"""
+        )
+        assert inside
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
 
 
 def test_the_filters_and_charts_work_with_the_keyboard_alone(page, portal):

@@ -29,6 +29,7 @@ from .present import rate as _rate
 from .present import roi as _roi
 from .present import sensitivity_figure as _figure
 from .simulation import Simulation, csv_rows, run_simulation
+from .workspace import CAMPAIGNS
 
 SLUG = "campaigns"
 MAX_COMPARED = 3
@@ -43,7 +44,12 @@ def _viewer(request: HttpRequest) -> Viewer:
 
 
 def _bad_input(request: HttpRequest, error: FilterError | InputError) -> HttpResponse:
-    context = {"workspaces": visible_workspaces(request), "param": error.param, "message": error.message}
+    context = {
+        "workspaces": visible_workspaces(request),
+        "workspace": CAMPAIGNS,
+        "param": error.param,
+        "message": error.message,
+    }
     return render(request, "campaigns/bad_input.html", context, status=400)
 
 
@@ -60,7 +66,11 @@ def simulator(request: HttpRequest) -> HttpResponse:
     except (FilterError, InputError) as error:
         return _bad_input(request, error)
     except WarehouseError as error:
-        down = {"workspaces": visible_workspaces(request), "warehouse_error": str(error)}
+        down = {
+            "workspaces": visible_workspaces(request),
+            "workspace": CAMPAIGNS,
+            "warehouse_error": str(error),
+        }
         return render(request, "campaigns/simulator.html", down, status=503)
     a, o = sim.assumptions, sim.outcome
     everyone = sim.audience.everyone
@@ -98,6 +108,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
         )
     context: dict[str, Any] = {
         "workspaces": visible_workspaces(request),
+        "workspace": CAMPAIGNS,
         "sim": sim,
         "query": sim.querystring(),
         "presets": PRESETS,
@@ -242,5 +253,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         "Breakeven uplift", "Breakeven acceptance",
     ]  # fmt: skip
     rows = [{"label": label, "values": [c["values"][k] for c in columns]} for k, label in enumerate(labels)]
-    context = {"workspaces": visible_workspaces(request), "columns": columns, "rows": rows}
+    context = {
+        "workspaces": visible_workspaces(request),
+        "workspace": CAMPAIGNS,
+        "columns": columns,
+        "rows": rows,
+    }
     return render(request, "campaigns/compare.html", context)

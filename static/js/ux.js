@@ -27,6 +27,14 @@
     });
   });
 
+  // --- On a phone the workspace list is one row that scrolls sideways: it opens on the current one.
+  var nav = document.querySelector(".sidebar");
+  var current = nav && nav.querySelector('[aria-current="page"]');
+  if (current && window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+    var from = current.getBoundingClientRect(), box = nav.getBoundingClientRect();
+    if (from.right > box.right || from.left < box.left) nav.scrollLeft += from.left - box.left - 8;
+  }
+
   // --- A chart's "Show data" holds its rows as text until it is opened (dashboards/table_rows.py).
   document.addEventListener("toggle", function (event) {
     var details = event.target;
