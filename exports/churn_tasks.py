@@ -13,8 +13,6 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 
-from dashboards.churn.service import train_and_publish
-
 logger = logging.getLogger(__name__)
 
 
@@ -23,6 +21,8 @@ def retrain_churn() -> dict[str, Any] | None:
     if settings.WAREHOUSE_BACKEND != "duckdb":
         logger.info("churn retraining skipped: the Snowflake scores are loaded by the pipeline (README)")
         return None
+    from dashboards.churn.service import train_and_publish  # scikit-learn and pandas: not in beat
+
     try:
         outcome = train_and_publish(
             Path(settings.WAREHOUSE_PATH), actor="celery beat: monthly churn retraining"

@@ -10,7 +10,7 @@ from typing import Any
 from celery import Task, shared_task
 from celery.signals import worker_process_init, worker_ready
 
-from dashboards.warehouse.client import WarehouseError
+from dashboards.warehouse.errors import WarehouseError
 
 RETRYABLE = (WarehouseError, smtplib.SMTPException, ConnectionError, TimeoutError)
 MAX_RETRIES = 5

@@ -38,3 +38,28 @@ def test_the_task_leaves_snowflake_alone(settings) -> None:
     settings.WAREHOUSE_BACKEND = "snowflake"
     assert retrain_churn() is None
     assert not AuditEvent.objects.exists()
+
+
+def test_beat_names_every_task_without_loading_the_libraries_they_run_on() -> None:
+    """Beat imports the task modules only to send tasks by name: scikit-learn, pandas, Plotly and the PDF
+    and image libraries load in the worker when a task runs (beat held some 300 MB with them)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, django; from config.celery import app; django.setup(); "
+        "app.loader.import_default_modules(); "
+        "print(sorted(t for t in app.tasks if not t.startswith('celery.'))); "
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'pyarrow', 'plotly', 'kaleido', 'weasyprint') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout.splitlines()
+    assert "exports.churn_tasks.retrain_churn" in out[0] and "exports.tasks.export_pdf" in out[0]
+    assert out[1] == "[]"

@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 
 from . import duckdb_backend, snowflake_backend
+from .errors import WarehouseError, WarehouseUnavailable
 from .result import CompiledQuery, Result
 
 logger = logging.getLogger("dashboards.warehouse")
@@ -56,14 +57,6 @@ BUILD_HINT = (
 CACHE_RETRY_SECONDS = 5.0  # after the cache fails, skip it for this long instead of waiting on it per call
 MAX_WAIT_SECONDS = 30.0  # the longest a caller waits for another one to compute the same entry
 ERROR_SECONDS = 10  # how long a computing caller's failure stays visible to the callers waiting on it
-
-
-class WarehouseError(Exception):
-    """A warehouse statement failed. ``str(error)`` is fit to show a user: no SQL, no stack."""
-
-
-class WarehouseUnavailable(WarehouseError):
-    """The warehouse cannot be reached at all: the DuckDB file is missing, Snowflake is down or refuses us."""
 
 
 # --- Backends and statements --------------------------------------------------------------------------
