@@ -35,6 +35,14 @@
       across = true;
     });
     if (across) figure.layout.margin = Object.assign({}, figure.layout.margin, { r: 16 });
+    // Horizontal bars leave their values a strip of about 100 px beside the names: three value ticks at
+    // most, counts as "2k", not "2,000", so the labels read level, not slanted (which also set the axis
+    // title far below them).
+    var bars = (figure.data || []).some(function (trace) { return trace.type === "bar" && trace.orientation === "h"; });
+    var xaxis = figure.layout && figure.layout.xaxis;
+    if (bars && xaxis && !xaxis.tickvals) {
+      figure.layout.xaxis = Object.assign({}, xaxis, { nticks: 3 }, xaxis.tickformat === ",~r" ? { tickformat: "~s" } : {});
+    }
     return figure;
   }
   window.portalPlots = { config: PLOT_CONFIG, fit: fit };
