@@ -23,17 +23,14 @@ app.autodiscover_tasks()
 
 log = logging.getLogger(__name__)
 BROKER_OPEN_ATTEMPTS = 3
+SQLITE_BROKER = "sqla+sqlite:///"  # the embedded default (config/settings.py): a file beside the app
 
 
-def _sqlite_broker_wal(url: str) -> None:
+def _sqlite_broker_wal(path: str) -> None:
     """Put a SQLite broker file in WAL mode (persistent), so readers never wait for the writer."""
-    prefix = "sqla+sqlite:///"
-    if not url.startswith(prefix) or url == prefix + ":memory:":
+    if path == ":memory:":
         return
-    with (
-        contextlib.suppress(sqlite3.Error),
-        contextlib.closing(sqlite3.connect(url[len(prefix) :], 30)) as db,
-    ):
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path, 30)) as db:
         db.execute("PRAGMA journal_mode=WAL")
 
 
@@ -45,8 +42,6 @@ def _open_sqlite_broker(url: str) -> None:
     or read (in beat, it once left every later send failing; exports/beat.py). Made here, a loser of
     that race tries again and finds the tables; kombu keeps the opened engine for the process, so its
     first send or read makes nothing."""
-    if not url.startswith("sqla+sqlite:///"):
-        return
     for attempt in range(1, BROKER_OPEN_ATTEMPTS + 1):
         try:
             with app.connection_for_write() as connection:
@@ -68,5 +63,7 @@ def _open_sqlite_broker(url: str) -> None:
 @beat_init.connect
 def _prepare_broker(**kwargs: object) -> None:
     url = str(app.conf.broker_url or "")
-    _sqlite_broker_wal(url)
+    if not url.startswith(SQLITE_BROKER):  # Redis needs neither
+        return
+    _sqlite_broker_wal(url[len(SQLITE_BROKER) :])
     _open_sqlite_broker(url)
