@@ -289,6 +289,28 @@ def test_the_sqlite_broker_delivers_each_message_once_and_its_delivered_rows_are
         assert db.execute("SELECT COUNT(*) FROM kombu_message").fetchone()[0] == 0
 
 
+def lose_the_table_race_once(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """kombu's first making of its tables fails as SQLite fails the loser of the race between worker and
+    beat on a new broker file (the other made the table first); the later ones make them. Returns the
+    engines each call was given, in order."""
+    import kombu.transport.sqlalchemy as sqla
+    from sqlalchemy.exc import OperationalError
+
+    real_create_all = sqla.metadata.create_all
+    calls: list[object] = []
+
+    def create_all(engine: Any, *args: Any, **kwargs: Any) -> None:
+        calls.append(engine)
+        if len(calls) == 1:
+            raise OperationalError(
+                "CREATE TABLE kombu_queue", {}, Exception("table kombu_queue already exists")
+            )
+        real_create_all(engine, *args, **kwargs)
+
+    monkeypatch.setattr(sqla.metadata, "create_all", create_all)
+    return calls
+
+
 def test_beat_keeps_sending_after_the_broker_failed_to_open(
     transactional_db: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -298,25 +320,12 @@ def test_beat_keeps_sending_after_the_broker_failed_to_open(
     import json
     import sqlite3
 
-    import kombu.transport.sqlalchemy as sqla
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
-    from sqlalchemy.exc import OperationalError
 
     from config.celery import app
     from exports.beat import Scheduler
 
-    real_create_all = sqla.metadata.create_all
-    opened: list[object] = []
-
-    def create_all(engine: Any, *args: Any, **kwargs: Any) -> None:
-        opened.append(engine)
-        if len(opened) == 1:  # what SQLite says to the loser of that race
-            raise OperationalError(
-                "CREATE TABLE kombu_queue", {}, Exception("table kombu_queue already exists")
-            )
-        real_create_all(engine, *args, **kwargs)
-
-    monkeypatch.setattr(sqla.metadata, "create_all", create_all)
+    opened = lose_the_table_race_once(monkeypatch)
     # The rows the migrations make (a transactional test before this one may have flushed them).
     every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.MINUTES)
     for name, task in [
@@ -350,25 +359,9 @@ def test_worker_and_beat_make_the_broker_tables_before_their_first_send(
     then makes nothing, so it cannot lose that race."""
     import sqlite3
 
-    import kombu.transport.sqlalchemy as sqla
-    from sqlalchemy.exc import OperationalError
-
     from config.celery import _prepare_broker, app
 
-    real_create_all = sqla.metadata.create_all
-    calls: list[object] = []
-
-    def create_all(engine: Any, *args: Any, **kwargs: Any) -> None:
-        calls.append(engine)
-        if len(calls) == 1:  # the loser of the race, as SQLite tells it
-            raise OperationalError(
-                "CREATE TABLE kombu_queue", {}, Exception("table kombu_queue already exists")
-            )
-        if len(calls) > 2:
-            raise AssertionError("the tables were made again on a send")
-        real_create_all(engine, *args, **kwargs)
-
-    monkeypatch.setattr(sqla.metadata, "create_all", create_all)
+    calls = lose_the_table_race_once(monkeypatch)
     broker = tmp_path / "broker.sqlite3"
     with publishing_to(f"sqla+sqlite:///{broker}"):
         _prepare_broker()
@@ -377,6 +370,6 @@ def test_worker_and_beat_make_the_broker_tables_before_their_first_send(
             assert {"kombu_queue", "kombu_message"} <= tables
             assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         app.send_task("exports.tasks.dispatch_digests")  # a first send on a connection of its own
-    assert len(calls) == 2
+    assert len(calls) == 2  # the lost race and its second try; the send made no tables
     with sqlite3.connect(broker) as con:
         assert con.execute("SELECT COUNT(*) FROM kombu_message").fetchone()[0] == 1
