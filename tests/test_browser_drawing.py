@@ -3,7 +3,7 @@ show as they arrive; plots near the screen are drawn first, the others only once
 arrived; printing draws every plot at once."""
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Locator, Page, Route
 
 from dashboards.charts.overview import OVERVIEW
 from tests.fixtures.browser import console_errors
@@ -229,11 +229,17 @@ def test_a_phone_draws_plots_without_plotlys_tool_bar_over_them_and_a_desktop_ke
     assert console_errors(phone_page) == [] and console_errors(page) == []
 
 
-def _heatmap(tab: Page, portal: str) -> dict:  # noqa: F811
-    sign_in(tab, portal, "/w/sentiment/")
-    panel = tab.locator('article[aria-labelledby="t-sentiment_by_type_channel"]')
+def _drawn_panel(tab: Page, portal: str, slug: str, chart_id: str) -> Locator:  # noqa: F811
+    """The panel of `chart_id` on workspace `slug`, signed in, scrolled to and its plot drawn."""
+    sign_in(tab, portal, f"/w/{slug}/")
+    panel = tab.locator(f'article[aria-labelledby="t-{chart_id}"]')
     panel.scroll_into_view_if_needed()
     panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    return panel
+
+
+def _heatmap(tab: Page, portal: str) -> dict:  # noqa: F811
+    panel = _drawn_panel(tab, portal, "sentiment", "sentiment_by_type_channel")
     return panel.evaluate(
         """panel => {
           const plot = panel.querySelector('div[data-plot]');
@@ -267,10 +273,7 @@ def test_a_heatmap_on_a_phone_lays_its_colour_bar_across_and_labels_every_row(
 
 
 def _flow_labels(tab: Page, portal: str) -> list[dict]:  # noqa: F811
-    sign_in(tab, portal, "/w/journey/")
-    panel = tab.locator('article[aria-labelledby="t-channel_paths"]')
-    panel.scroll_into_view_if_needed()
-    panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    panel = _drawn_panel(tab, portal, "journey", "channel_paths")
     return panel.evaluate(
         """panel => [...panel.querySelectorAll('.sankey .node-label')].filter(t => t.textContent).map(t => {
           const r = t.getBoundingClientRect();
@@ -297,10 +300,7 @@ def test_a_three_step_flow_on_a_phone_labels_its_nodes_without_the_step_and_no_t
 
 
 def _funnel_ticks(tab: Page, portal: str) -> list[dict]:  # noqa: F811
-    sign_in(tab, portal, "/w/journey/")
-    panel = tab.locator('article[aria-labelledby="t-lifecycle_funnel"]')
-    panel.scroll_into_view_if_needed()
-    panel.locator("[data-plot][data-drawn=true]").wait_for(timeout=30_000)
+    panel = _drawn_panel(tab, portal, "journey", "lifecycle_funnel")
     return panel.evaluate(
         """panel => [...panel.querySelectorAll('g.xtick text')].filter(t => t.textContent).map(t => ({
           text: t.textContent, slanted: (t.getAttribute('transform') || '').includes('rotate'),
