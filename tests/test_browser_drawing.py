@@ -3,7 +3,7 @@ show as they arrive; plots near the screen are drawn first, the others only once
 arrived; printing draws every plot at once."""
 
 import pytest
-from playwright.sync_api import Locator, Page, Route
+from playwright.sync_api import ConsoleMessage, Locator, Page, Route
 
 from dashboards.charts.overview import OVERVIEW
 from tests.fixtures.browser import console_errors
@@ -315,7 +315,12 @@ def test_horizontal_bars_on_a_small_phone_keep_their_value_labels_level(browser,
     context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
     phone = context.new_page()
     errors: list[str] = []
-    phone.on("console", lambda m: m.type == "error" and errors.append(m.text))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    phone.on("console", on_console)
     try:
         ticks = _funnel_ticks(phone, portal)
     finally:
