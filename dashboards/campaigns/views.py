@@ -43,13 +43,13 @@ def _viewer(request: HttpRequest) -> Viewer:
     return viewer
 
 
+def _nav(request: HttpRequest) -> dict[str, Any]:
+    """The sidebar of every Campaigns page: the workspaces the person may open, Campaigns the current one."""
+    return {"workspaces": visible_workspaces(request), "workspace": CAMPAIGNS}
+
+
 def _bad_input(request: HttpRequest, error: FilterError | InputError) -> HttpResponse:
-    context = {
-        "workspaces": visible_workspaces(request),
-        "workspace": CAMPAIGNS,
-        "param": error.param,
-        "message": error.message,
-    }
+    context = {**_nav(request), "param": error.param, "message": error.message}
     return render(request, "campaigns/bad_input.html", context, status=400)
 
 
@@ -66,11 +66,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     except (FilterError, InputError) as error:
         return _bad_input(request, error)
     except WarehouseError as error:
-        down = {
-            "workspaces": visible_workspaces(request),
-            "workspace": CAMPAIGNS,
-            "warehouse_error": str(error),
-        }
+        down = {**_nav(request), "warehouse_error": str(error)}
         return render(request, "campaigns/simulator.html", down, status=503)
     a, o = sim.assumptions, sim.outcome
     everyone = sim.audience.everyone
@@ -107,8 +103,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
             }
         )
     context: dict[str, Any] = {
-        "workspaces": visible_workspaces(request),
-        "workspace": CAMPAIGNS,
+        **_nav(request),
         "sim": sim,
         "query": sim.querystring(),
         "presets": PRESETS,
@@ -253,10 +248,5 @@ def compare(request: HttpRequest) -> HttpResponse:
         "Breakeven uplift", "Breakeven acceptance",
     ]  # fmt: skip
     rows = [{"label": label, "values": [c["values"][k] for c in columns]} for k, label in enumerate(labels)]
-    context = {
-        "workspaces": visible_workspaces(request),
-        "workspace": CAMPAIGNS,
-        "columns": columns,
-        "rows": rows,
-    }
+    context = {**_nav(request), "columns": columns, "rows": rows}
     return render(request, "campaigns/compare.html", context)
