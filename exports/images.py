@@ -86,6 +86,9 @@ def for_paper(figure: dict[str, Any]) -> dict[str, Any]:
     layout.update(paper_bgcolor="white", plot_bgcolor="white")
     layout.pop("height", None)
     layout.pop("width", None)
+    paper_margin = (layout.get("meta") or {}).get("paper_margin")
+    if paper_margin:  # drawn about as wide as a three-column card: its legend and names need less room
+        layout["margin"] = {**layout.get("margin", {}), **paper_margin}
     layout["autosize"] = False
     return fig
 

@@ -15,14 +15,28 @@
     displayModeBar: noHover ? false : "hover"
   };
 
-  // A plot as narrow as a phone cannot spare a heatmap's colour bar its column on the right (84 px of
-  // about 330): there the bar lies across, above the plot (Plotly makes room for it), and the cells
-  // and their labels get the width. A flow of three steps or more labels its nodes without the step
-  // ("web", not "web (2nd)": the column says it, the hover still names it), or the labels between
-  // two columns run into each other. Changes the figure before it is drawn.
+  // fit(div, figure) changes a figure before it is drawn, for the box it is drawn in.
   var NARROW_PX = 520;
+  var COLORBAR_TOP_PX = 84;
+  var MIN_PLOT_PX = 160;
   function fit(div, figure) {
-    if (div.clientWidth >= NARROW_PX) return figure;
+    if (div.clientWidth < NARROW_PX) narrow(figure);
+    // A legend of many rows and slanted names below would leave the plot itself a sliver of its box
+    // (300 px, 260 on a phone): the box grows instead, so the plot keeps MIN_PLOT_PX.
+    var margin = figure.layout.margin || {};
+    var need = (margin.t || 0) + (margin.b || 0) + MIN_PLOT_PX;
+    if (!figure.layout.height && div.clientHeight && div.clientHeight < need) div.style.height = need + "px";
+    return figure;
+  }
+  // A plot as narrow as a phone cannot spare a heatmap's colour bar its column on the right (84 px of
+  // about 330): there the bar lies across, above the plot, and the cells and their labels get the
+  // width. A flow of three steps or more labels its nodes without the step ("web", not "web (2nd)":
+  // the column says it, the hover still names it), or the labels between two columns run into each
+  // other.
+  function narrow(figure) {
+    // A card wider than one column on a desktop: the margins its legend and names need one column wide.
+    var meta = figure.layout && figure.layout.meta;
+    if (meta && meta.narrow_margin) figure.layout.margin = Object.assign({}, figure.layout.margin, meta.narrow_margin);
     var across = false;
     (figure.data || []).forEach(function (trace) {
       var meta = trace.meta || {};
@@ -34,7 +48,12 @@
       trace.colorbar = Object.assign({}, trace.colorbar, { orientation: "h", len: 1, lenmode: "fraction" });
       across = true;
     });
-    if (across) figure.layout.margin = Object.assign({}, figure.layout.margin, { r: 16 });
+    // The colour bar across the top: its bar, tick labels and padding above the plot, from the start
+    // (else Plotly's automargin grows the top margin and draws the plot twice).
+    if (across) {
+      var top = Math.max((figure.layout.margin || {}).t || 0, COLORBAR_TOP_PX);
+      figure.layout.margin = Object.assign({}, figure.layout.margin, { r: 16, t: top });
+    }
     // Horizontal bars leave their values a strip of about 100 px beside the names: three value ticks at
     // most, counts as "2k", not "2,000", so the labels read level, not slanted (which also set the axis
     // title far below them).
@@ -43,7 +62,6 @@
     if (bars && xaxis && !xaxis.tickvals) {
       figure.layout.xaxis = Object.assign({}, xaxis, { nticks: 3 }, xaxis.tickformat === ",~r" ? { tickformat: "~s" } : {});
     }
-    return figure;
   }
   window.portalPlots = { config: PLOT_CONFIG, fit: fit };
   var drawn = false;
