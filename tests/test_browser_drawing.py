@@ -333,6 +333,30 @@ def test_horizontal_bars_on_a_small_phone_keep_their_value_labels_level(browser,
     assert not any("," in t["text"] for t in ticks), ticks
 
 
+def test_on_a_small_phone_a_flow_leaves_its_last_column_unlabelled_so_no_two_labels_meet(
+    browser,
+    portal: str,  # noqa: F811
+) -> None:
+    """At 320 px even "mobile_app" from the second column meets "mobile_app" from the third: the last
+    column's labels are left out there (its nodes keep the colours of the names to their left, and the
+    hover names each node); the other columns keep theirs."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, is_mobile=True, has_touch=True)
+    try:
+        phone = context.new_page()
+        labels = _flow_labels(phone, portal)
+        ends = phone.evaluate(
+            "() => document.querySelector('article[aria-labelledby=\"t-channel_paths\"] .js-plotly-plot')"
+            ".data[0].meta.ends"
+        )
+    finally:
+        context.close()
+    assert True in ends and False in ends
+    assert len(labels) == ends.count(False)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            assert not _overlap(a, b), (a, b)
+
+
 PLOT_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
   const m = d.layout.margin || {}, s = d._fullLayout._size;
   const title = d.querySelector('.g-xtitle text'), ticks = d.querySelector('.xaxislayer-above');

@@ -154,7 +154,11 @@ def test_a_flow_names_its_nodes_in_full_on_hover_and_offers_them_without_their_s
         == trace["node"]["label"]
         == ["web (1st)", "web (2nd)", "app (1st)", "app (3rd)"]
     )
-    assert trace["meta"] == {"short_labels": ["web", "web", "app", "app"], "steps": 3}
+    assert trace["meta"] == {
+        "short_labels": ["web", "web", "app", "app"],
+        "steps": 3,
+        "ends": [False, False, False, True],  # "app (3rd)" is never a source: the last column
+    }
     assert "%{customdata}" in trace["node"]["hovertemplate"]
     assert trace["link"]["customdata"] == [
         "web (1st) → web (2nd)",

@@ -19,8 +19,9 @@
   var NARROW_PX = 520;
   var COLORBAR_TOP_PX = 84;
   var MIN_PLOT_PX = 160;
+  var TIGHT_FLOW_PX = 300;
   function fit(div, figure) {
-    if (div.clientWidth < NARROW_PX) narrow(figure);
+    if (div.clientWidth < NARROW_PX) narrow(figure, div.clientWidth);
     // A legend of many rows and slanted names below would leave the plot itself a sliver of its box
     // (300 px, 260 on a phone): the box grows instead, so the plot keeps MIN_PLOT_PX.
     var margin = figure.layout.margin || {};
@@ -32,8 +33,9 @@
   // about 330): there the bar lies across, above the plot, and the cells and their labels get the
   // width. A flow of three steps or more labels its nodes without the step ("web", not "web (2nd)":
   // the column says it, the hover still names it), or the labels between two columns run into each
-  // other.
-  function narrow(figure) {
+  // other; below TIGHT_FLOW_PX even the short labels of the last two columns meet, and the last
+  // column's are left out (its nodes keep the colours of the same names to their left).
+  function narrow(figure, width) {
     // A card wider than one column on a desktop: the margins its legend and names need one column wide.
     var meta = figure.layout && figure.layout.meta;
     if (meta && meta.narrow_margin) figure.layout.margin = Object.assign({}, figure.layout.margin, meta.narrow_margin);
@@ -41,7 +43,9 @@
     (figure.data || []).forEach(function (trace) {
       var meta = trace.meta || {};
       if (trace.type === "sankey" && meta.short_labels && meta.steps >= 3) {
-        trace.node = Object.assign({}, trace.node, { label: meta.short_labels, thickness: 10 });
+        var labels = meta.short_labels;
+        if (width < TIGHT_FLOW_PX && meta.ends) labels = labels.map(function (label, i) { return meta.ends[i] ? "" : label; });
+        trace.node = Object.assign({}, trace.node, { label: labels, thickness: 10 });
         trace.textfont = Object.assign({}, trace.textfont, { size: 10 });
       }
       if (trace.type !== "heatmap" || trace.showscale === false) return;

@@ -79,6 +79,7 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
     rows = result.records()
     nodes = list(dict.fromkeys([str(r[chart.x]) for r in rows] + [str(r[chart.target]) for r in rows]))
     index = {name: i for i, name in enumerate(nodes)}
+    sources = {str(r[chart.x]) for r in rows}
     # One colour per thing a node stands for, so a channel or category keeps its colour at every step.
     palette_colors = colors(palette)
     kinds = {kind: i for i, kind in enumerate(dict.fromkeys(node_kind(n) for n in nodes))}
@@ -111,6 +112,9 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
         "meta": {
             "short_labels": [node_kind(n) for n in nodes],
             "steps": len({n[len(node_kind(n)) :] for n in nodes}),
+            # The last column's nodes (never a source), which a plot too narrow for labels from both
+            # sides of the last gap leaves unlabelled: their colours are the earlier columns'.
+            "ends": [n not in sources for n in nodes],
         },
     }
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
