@@ -2,6 +2,7 @@
 categories, radar ticks off the centre, and click to filter declared on the chart spec."""
 
 import datetime as dt
+from dataclasses import replace
 
 from dashboards.charts.builders import build_figure
 from dashboards.charts.crossfilter import cross_filter_targets
@@ -186,3 +187,19 @@ def test_number_and_date_axes_make_room_for_their_labels_instead_of_hiding_them(
     )["layout"]
     for axis in (line["xaxis"], line["yaxis"], dots["xaxis"], dots["yaxis"]):
         assert axis["ticklabeloverflow"] == "allow" and axis["automargin"] is True
+
+
+def test_a_heatmap_names_monthly_date_rows_as_months_and_keeps_values_a_click_filters_by():
+    cohorts = [dt.date(2026, 1, 1), dt.date(2026, 2, 1)]
+    rows = tuple((c, m, 0.5) for c in cohorts for m in (0, 1))
+    result = Result(("COHORT", "MONTHS", "SHARE"), rows)
+    chart = _chart(kind=Kind.HEATMAP, x="MONTHS", series="COHORT", y=("SHARE",), fmt=Fmt.PCT)
+    trace = build_figure(chart, result)["data"][0]
+    assert trace["y"] == ["Jan 2026", "Feb 2026"] and trace["x"] == [0, 1]
+    assert trace["z"] == [[0.5, 0.5], [0.5, 0.5]]
+    days = Result(("DAY", "MONTHS", "SHARE"), ((dt.date(2026, 1, 5), 0, 0.2), (dt.date(2026, 1, 6), 0, 0.3)))
+    daily = replace(chart, series="DAY")
+    assert build_figure(daily, days)["data"][0]["y"] == ["05 Jan 2026", "06 Jan 2026"]
+    # A row a click turns into a page filter keeps the value the filter reads.
+    clicked = replace(chart, cross_filter={"COHORT": "persona"})
+    assert build_figure(clicked, result)["data"][0]["y"] == ["2026-01-01", "2026-02-01"]

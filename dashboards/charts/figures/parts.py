@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ...warehouse.result import Result
@@ -120,12 +122,26 @@ def sankey(chart: Chart, result: Result, palette: str) -> Figure:
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=_TIGHT)}
 
 
+def _cell_namer(chart: Chart, result: Result, column: str) -> Callable[[Any], Any]:
+    """How a heatmap names its rows or columns: dates as people read them ("Jan 2026" for months), but
+    only where a click does not hand the value to a page filter, which needs it as it is."""
+    raw = [v for v in result.column(column) if v is not None]
+    dates = bool(raw) and all(
+        isinstance(v, dt.date) and (not isinstance(v, dt.datetime) or v.time() == dt.time()) for v in raw
+    )
+    if not dates or column in chart.cross_filter:
+        return json_value
+    fmt = "%b %Y" if all(v.day == 1 for v in raw) else "%d %b %Y"
+    return lambda v: v.strftime(fmt) if isinstance(v, dt.date) else json_value(v)
+
+
 def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
     rows = result.records()
-    xs = list(dict.fromkeys(json_value(r[chart.x]) for r in rows))
-    ys = list(dict.fromkeys(json_value(r[chart.series]) for r in rows))
+    x_name, y_name = _cell_namer(chart, result, chart.x), _cell_namer(chart, result, chart.series)
+    xs = list(dict.fromkeys(x_name(r[chart.x]) for r in rows))
+    ys = list(dict.fromkeys(y_name(r[chart.series]) for r in rows))
     cells: dict[tuple[Any, Any], Any] = {
-        (json_value(r[chart.series]), json_value(r[chart.x])): json_value(r[chart.y[0]]) for r in rows
+        (y_name(r[chart.series]), x_name(r[chart.x])): json_value(r[chart.y[0]]) for r in rows
     }
     trace = {
         "type": "heatmap",
