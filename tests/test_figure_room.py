@@ -4,7 +4,7 @@ builders set), so Plotly's automargin need not grow the margins and draw a plot 
 from dataclasses import replace
 
 from dashboards.charts.builders import build_figure
-from dashboards.charts.figures.common import X_TITLE_STANDOFF_PX, text_px
+from dashboards.charts.figures.common import TITLE_STANDOFF_PX, text_px
 from dashboards.charts.figures.room import CARD_PX, legend_rows
 from dashboards.charts.spec import Chart, Fmt, Kind
 from dashboards.warehouse.result import Result
@@ -102,9 +102,12 @@ def test_a_wide_card_carries_the_margins_of_a_one_column_card_for_a_phone():
     assert "narrow_margin" not in build_figure(replace(BARS, width=1), many)["layout"].get("meta", {})
 
 
-def test_the_x_axis_title_stands_just_below_its_tick_labels():
+def test_the_x_axis_title_stands_just_below_its_tick_labels_and_a_names_title_clear_of_them():
     layout = build_figure(BARS, _result([("a", "One", 1)]))["layout"]
-    assert layout["xaxis"]["title"] == {"standoff": X_TITLE_STANDOFF_PX, "text": "X"}
+    assert layout["xaxis"]["title"] == {"standoff": TITLE_STANDOFF_PX, "text": "X"}
+    assert "standoff" not in layout["yaxis"]["title"]  # a value axis: where Plotly puts it
+    hbar = build_figure(replace(BARS, kind=Kind.HBAR, series=""), _result([("Low", 1)], ("X", "V")))
+    assert hbar["layout"]["yaxis"]["title"]["standoff"] == TITLE_STANDOFF_PX  # names down the left
 
 
 def test_a_narrow_card_carries_the_margins_of_a_page_wide_drawing_which_the_pdf_uses():

@@ -8,6 +8,7 @@ from typing import Any
 from ...warehouse.result import Result
 from ..spec import Chart, Fmt, Kind
 from .common import (
+    TITLE_STANDOFF_PX,
     Figure,
     axis_hover,
     category_axis,
@@ -97,6 +98,7 @@ def xy(chart: Chart, result: Result, palette: str) -> Figure:
     if horizontal:
         c_axis["autorange"] = "reversed"
         c_axis.pop("tickangle", None)  # names on a vertical axis read level, never slanted
+        c_axis["title"] = {**c_axis["title"], "standoff": TITLE_STANDOFF_PX}  # clear of the widest name
         left = label_room(dict.fromkeys(result.column(chart.x)))
     # Hover text formatted as the axes are: "4 Nov 2026 · Average sentiment: 0.32", money with its symbol.
     cat, val = ("y", "x") if horizontal else ("x", "y")

@@ -22,9 +22,10 @@ TOOLBAR_PX = 28  # the height of Plotly's tool bar (modebar) over a plot's top r
 # visit: about 20 ms of a workspace's drawing. The labels it hid were the last month's at the right
 # edge, which automargin now makes room for.
 LABELS_FIT = {"automargin": True, "ticklabeloverflow": "allow"}
-# The x-axis title this far below its tick labels, whatever their depth (Plotly's default puts it a
-# fixed distance below the axis line: about 26 px under level labels, touching slanted ones).
-X_TITLE_STANDOFF_PX = 8
+# An x-axis title this far below its tick labels, whatever their depth (Plotly's default puts it a
+# fixed distance below the axis line: about 26 px under level labels, touching slanted ones); the
+# title beside the names of bars across this far from the widest (by default it could run into them).
+TITLE_STANDOFF_PX = 8
 # Colour-blind-safe continuous scale for heatmaps.
 CONTINUOUS_SCALE = "Cividis"
 
@@ -55,7 +56,7 @@ def layout(chart: Chart, palette: str, **extra: Any) -> dict[str, Any]:
     base.update(extra)
     x_axis = base.get("xaxis")
     if isinstance(x_axis, dict) and isinstance(x_axis.get("title"), dict):
-        base["xaxis"] = {**x_axis, "title": {"standoff": X_TITLE_STANDOFF_PX, **x_axis["title"]}}
+        base["xaxis"] = {**x_axis, "title": {"standoff": TITLE_STANDOFF_PX, **x_axis["title"]}}
     return base
 
 

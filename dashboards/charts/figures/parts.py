@@ -24,6 +24,7 @@ from .common import (
 )
 
 _TIGHT = {"l": 8, "r": 8, "t": 8, "b": 8}
+HEATMAP_LEFT_PX = 104
 
 
 def donut(chart: Chart, result: Result, palette: str) -> Figure:
@@ -170,8 +171,9 @@ def heatmap(chart: Chart, result: Result, palette: str) -> Figure:
             "autorange": "reversed",
         },
     }
-    # Row names on the left, the colour bar on the right: room for both from the start.
-    margin = {"l": max(90, label_room(ys) + 6), "r": 84, "t": TOOLBAR_PX, "b": 62}
+    # Row names on the left, the colour bar on the right: room for both from the start (short names
+    # need more than their estimate: "Jan 2026" took 101 px, "Medium" 92).
+    margin = {"l": max(HEATMAP_LEFT_PX, label_room(ys) + 6), "r": 84, "t": TOOLBAR_PX, "b": 62}
     return {"data": [trace], "layout": layout(chart, palette, showlegend=False, margin=margin, **axes)}
 
 
