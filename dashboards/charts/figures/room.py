@@ -85,13 +85,12 @@ def margins(figure: Figure, width: int) -> dict[str, Any]:
     x_axis = layout.get("xaxis")
     if x_axis is None:  # pies, treemaps, sankeys, gauges, 3D scenes: no axes to fit
         return margin
-    names = {str(x) for t in figure["data"] for x in t.get("x") or ()}
+    order = list(dict.fromkeys(str(x) for t in figure["data"] for x in t.get("x") or ()))
     if x_axis.get("type") == "date":
         # Level dates may take two lines (the year under the first); a one-column card slants many.
-        slanted = width == 1 and len(names) > DATE_TICKS_FLAT
+        slanted = width == 1 and len(order) > DATE_TICKS_FLAT
         margin["b"] = max(margin.get("b", 0), 78 if slanted else DATE_TWO_LINES_PX)
-    elif x_axis.get("type") == "category" and names:
-        order = list(dict.fromkeys(str(x) for t in figure["data"] for x in t.get("x") or ()))
+    elif x_axis.get("type") == "category" and order:
         slot = plot_px / len(order)
         widest = max(text_px(name) for name in order)
         angle = _name_angle(widest, slot, x_axis.get("tickangle"))
