@@ -264,3 +264,23 @@ def test_every_tick_label_shows_whole_the_current_month_included(browser, portal
         assert page.evaluate(TICK_LABELS_NOT_SHOWN) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("width", "columns"), [(800, 1), (1024, 2)])
+def test_beside_the_sidebar_a_window_under_960_px_lays_the_charts_in_one_column(
+    browser, portal, width, columns
+):
+    """Two columns beside the sidebar left an 800 px window's plots about 220 px wide, narrower than a
+    phone's; under 960 px the panels take the page's width, one a row."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, portal)
+        wait_for_charts(page)
+        assert page.locator(".sidebar").is_visible()
+        lefts = page.evaluate(
+            "() => [...document.querySelectorAll('.grid > article')].map(a => Math.round(a.getBoundingClientRect().left))"
+        )
+    finally:
+        context.close()
+    assert len(lefts) >= 3 and len(set(lefts)) == columns, lefts
