@@ -10,6 +10,7 @@ from django_celery_beat.models import PeriodicTask
 
 from accounts.models import AuditEvent
 from exports.churn_tasks import retrain_churn
+from tests.fresh_python import run_python
 
 pytest_plugins = ["tests.churn_fixtures"]
 pytestmark = pytest.mark.django_db
@@ -43,9 +44,6 @@ def test_the_task_leaves_snowflake_alone(settings) -> None:
 def test_beat_names_every_task_without_loading_the_libraries_they_run_on() -> None:
     """Beat imports the task modules only to send tasks by name: scikit-learn, pandas, Plotly and the PDF
     and image libraries load in the worker when a task runs (beat held some 300 MB with them)."""
-    import subprocess
-    import sys
-
     script = (
         "import sys, django; from config.celery import app; django.setup(); "
         "app.loader.import_default_modules(); "
@@ -53,13 +51,6 @@ def test_beat_names_every_task_without_loading_the_libraries_they_run_on() -> No
         "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'pyarrow', 'plotly', 'kaleido', 'weasyprint') "
         "if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        cwd=Path(__file__).resolve().parents[1],
-    ).stdout.splitlines()
+    out = run_python(script).stdout.splitlines()
     assert "exports.churn_tasks.retrain_churn" in out[0] and "exports.tasks.export_pdf" in out[0]
     assert out[1] == "[]"

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.fixtures.portal import TEST_PASSWORD
+from tests.fresh_python import run_python
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -58,14 +59,7 @@ def test_the_client_secret_can_come_from_a_file(tmp_path):
         "OIDC_RP_CLIENT_ID": "portal",
         "OIDC_RP_CLIENT_SECRET_FILE": str(tmp_path / "secret"),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python("import django; django.setup(); " + code, env, check=False, timeout=60)
     assert result.stdout.split() == ["from-a-file", "https://example.okta.com/oauth2/v1/keys"], result.stderr
 
 

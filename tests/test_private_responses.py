@@ -4,10 +4,7 @@ sign-in rate limit counts the real client's address, not the proxy's."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import types
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,9 +14,9 @@ from django.test import Client
 from exports import digests
 from exports.models import Subscription
 from tests.fixtures.portal import TEST_PASSWORD
+from tests.fresh_python import run_python
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- Cache-Control: private -------------------------------------------------------------------------------
@@ -114,16 +111,7 @@ def settings_value(name: str, **environment: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BEHIND_PROXY", "TRUSTED_"))}
     env.update(environment, DJANGO_SETTINGS_MODULE="config.settings")
     code = f"import django; django.setup(); from django.conf import settings; print(repr(getattr(settings, {name!r}, None)))"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return out.stdout.strip().splitlines()[-1]
+    return run_python(code, env).stdout.strip().splitlines()[-1]
 
 
 def test_behind_a_proxy_allauth_trusts_one_forwarded_hop_and_not_otherwise() -> None:

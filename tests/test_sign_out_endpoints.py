@@ -5,18 +5,15 @@ the ID token never appears in a URL of the portal itself."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from accounts.oidc_config import oidc_settings
+from tests.fresh_python import run_python
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 ENDPOINTS: dict[str, Any] = {
     "authorization_endpoint": "https://idp.example.com/authorize",
     "token_endpoint": "https://idp.example.com/token",
@@ -56,15 +53,7 @@ def test_the_settings_module_with_the_four_endpoints_sets_no_relative_logout_url
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.OIDC_ENABLED, repr(settings.OIDC_OP_LOGOUT_ENDPOINT))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    out = run_python(code, env)
     assert out.stdout.strip().splitlines()[-1] == "True ''"
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,13 +22,13 @@ from django.utils import timezone
 from exports import alerts, digests, queueing
 from exports.models import DigestRun, ExportJob, Subscription
 from tests.fixtures.celery_worker import (
-    REPO_ROOT,
     SmtpServer,
     _free_port,
     flush_redis,
     publishing_to,
 )
 from tests.fixtures.portal import TEST_PASSWORD
+from tests.fresh_python import run_python
 
 BACK_DB = 9  # the Redis database of the broker that "comes back"
 
@@ -254,7 +252,7 @@ def test_portal_url_follows_host_and_port_when_unset() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_URL"}
     env.update(PORT="8107", HOST="127.0.0.1", DJANGO_SETTINGS_MODULE="config.settings")
     code = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_URL)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    out = run_python(code, env, check=False)
     assert out.stdout.strip() == "http://127.0.0.1:8107", out.stderr[-2000:]
 
 
