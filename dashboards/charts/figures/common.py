@@ -83,13 +83,24 @@ def value_axis(chart: Chart, title: str, fmt: Fmt | None = None) -> dict[str, An
     return axis
 
 
+MONTHS = "%b %Y"
+
+
+def date_format(dates: Iterable[dt.date]) -> str:
+    """How a run of dates reads: with the time where any has one, as months ("Jan 2026") where all are
+    firsts of a month, else as days ("05 Jan 2026")."""
+    dates = list(dates)
+    if any(isinstance(d, dt.datetime) and d.time() != dt.time() for d in dates):
+        return "%d %b %H:%M"
+    return MONTHS if all(d.day == 1 for d in dates) else "%d %b %Y"
+
+
 def category_axis(chart: Chart, raw: list[Any]) -> dict[str, Any]:
     axis: dict[str, Any] = {"title": {"text": chart.label(chart.x)}, **LABELS_FIT}
     dates = [v for v in dict.fromkeys(raw) if isinstance(v, dt.date)]
     if dates and all(isinstance(v, dt.date) for v in raw):
-        timed = any(isinstance(d, dt.datetime) and d.time() != dt.time() for d in dates)
-        monthly = not timed and all(d.day == 1 for d in dates)
-        fmt = "%d %b %H:%M" if timed else "%b %Y" if monthly else "%d %b %Y"
+        fmt = date_format(dates)
+        monthly = fmt == MONTHS
         axis.update(type="date", hoverformat=fmt)
         if len(dates) <= 8:  # few points: label exactly them, not Plotly's in-between ticks
             axis.update(

@@ -16,6 +16,7 @@ from .common import (
     TOOLBAR_PX,
     Figure,
     colors,
+    date_format,
     groups,
     hover_value,
     label_room,
@@ -132,7 +133,7 @@ def _cell_namer(chart: Chart, result: Result, column: str) -> Callable[[Any], An
     )
     if not dates or column in chart.cross_filter:
         return json_value
-    fmt = "%b %Y" if all(v.day == 1 for v in raw) else "%d %b %Y"
+    fmt = date_format(raw)
     return lambda v: v.strftime(fmt) if isinstance(v, dt.date) else json_value(v)
 
 
