@@ -68,16 +68,20 @@ def test_with_every_part_in_plots_off_screen_are_drawn_without_scrolling(page: P
     assert page.evaluate("() => window.scrollY") == 0
 
 
-GREW = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(d => {
+PLOT_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
   const m = d.layout.margin || {}, s = d._fullLayout._size;
-  return ['l', 'r', 't', 'b'].some(side => Math.round(s[side]) > (m[side] || 0));
-}).length"""
+  const title = d.querySelector('.g-xtitle text'), ticks = d.querySelector('.xaxislayer-above');
+  const gap = title && ticks && ticks.getBBox().height
+    ? title.getBoundingClientRect().top - ticks.getBoundingClientRect().bottom : null;
+  return {part: d.closest('[data-chart-src]').dataset.chartSrc.split('/chart/')[1].split('/')[0],
+          grew: ['l', 'r', 't', 'b'].filter(side => Math.round(s[side]) > (m[side] || 0)),
+          plot: Math.round(s.h), gap: gap === null ? null : Math.round(gap)};
+})"""
 
 
-GROWN_PARTS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(d => {
-  const m = d.layout.margin || {}, s = d._fullLayout._size;
-  return ['l', 'r', 't', 'b'].some(side => Math.round(s[side]) > (m[side] || 0));
-}).map(d => d.closest('[data-chart-src]').dataset.chartSrc.split('/chart/')[1].split('/')[0])"""
+def _grown(page: Page) -> list[str]:
+    """The parts whose plot Plotly drew twice: their margins grew past the layout's."""
+    return [box["part"] for box in page.evaluate(PLOT_BOXES) if box["grew"]]
 
 
 def test_a_second_visit_starts_each_plot_from_the_margins_it_grew_to_and_draws_it_once(
@@ -90,15 +94,15 @@ def test_a_second_visit_starts_each_plot_from_the_margins_it_grew_to_and_draws_i
     # First visit: the line and bar charts were given the room their labels need (room.py), but one
     # estimate fell short (in this warehouse the monthly revenue's money labels), so Plotly grew its
     # margins there (and drew it twice).
-    assert page.evaluate(GREW) > 0
-    grown = page.evaluate(GROWN_PARTS)
+    grown = _grown(page)
+    assert grown
     assert not {"sentiment_trend", "sentiment_distribution"} & set(grown), grown
     kept = page.evaluate("() => Object.keys(JSON.parse(localStorage.getItem('portal:margins')))")
     assert len(kept) == PLOTS and all("/w/overview/chart/" in key for key in kept)
 
     page.reload()
     page.wait_for_function(all_drawn, timeout=30_000)
-    assert page.evaluate(GREW) == 0  # every plot started with the room it needs: drawn once
+    assert _grown(page) == []  # every plot started with the room it needs: drawn once
 
     page.set_viewport_size({"width": 700, "height": 900})  # another width is another entry
     page.reload()
@@ -355,17 +359,6 @@ def test_on_a_small_phone_a_flow_leaves_its_last_column_unlabelled_so_no_two_lab
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
             assert not _overlap(a, b), (a, b)
-
-
-PLOT_BOXES = """() => [...document.querySelectorAll('.js-plotly-plot')].map(d => {
-  const m = d.layout.margin || {}, s = d._fullLayout._size;
-  const title = d.querySelector('.g-xtitle text'), ticks = d.querySelector('.xaxislayer-above');
-  const gap = title && ticks && ticks.getBBox().height
-    ? title.getBoundingClientRect().top - ticks.getBoundingClientRect().bottom : null;
-  return {part: d.closest('[data-chart-src]').dataset.chartSrc.split('/chart/')[1].split('/')[0],
-          grew: ['l', 'r', 't', 'b'].filter(side => Math.round(s[side]) > (m[side] || 0)),
-          plot: Math.round(s.h), gap: gap === null ? null : Math.round(gap)};
-})"""
 
 
 @pytest.mark.parametrize("width", [375, 1280])
