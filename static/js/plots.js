@@ -37,8 +37,10 @@
   // column's are left out (its nodes keep the colours of the same names to their left).
   function narrow(figure, width) {
     // A card wider than one column on a desktop: the margins its legend and names need one column wide.
-    var meta = figure.layout && figure.layout.meta;
-    if (meta && meta.narrow_margin) figure.layout.margin = Object.assign({}, figure.layout.margin, meta.narrow_margin);
+    var layoutMeta = figure.layout && figure.layout.meta;
+    if (layoutMeta && layoutMeta.narrow_margin) {
+      figure.layout.margin = Object.assign({}, figure.layout.margin, layoutMeta.narrow_margin);
+    }
     var across = false;
     (figure.data || []).forEach(function (trace) {
       var meta = trace.meta || {};
